@@ -1,0 +1,41 @@
+// Builds every program with esbuild: the CLI/gateway bundle, the Electron main and preload, the renderer.
+// One fast bundler for all targets keeps `npm ci` (which runs this through `prepare`) quick.
+import { build } from 'esbuild';
+import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+
+const watch = process.argv.includes('--watch');
+rmSync('dist', { recursive: true, force: true });
+
+const common = { bundle: true, sourcemap: 'linked', logLevel: 'warning', legalComments: 'none' };
+// ssh2 loads optional native addons relative to its own files, so it stays in node_modules.
+const nodeExternal = ['ssh2', 'cpu-features', 'electron'];
+
+const jobs = [
+  build({
+    ...common,
+    entryPoints: { clawdbot: 'src/cli/main.ts' },
+    outdir: 'dist/cli',
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    splitting: true,
+    external: nodeExternal,
+    // CJS dependencies bundled into ESM still call require() for Node built-ins.
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  }),
+];
+if (existsSync('src/main/index.ts')) {
+  jobs.push(build({ ...common, entryPoints: { index: 'src/main/index.ts' }, outdir: 'dist/main', outExtension: { '.js': '.cjs' }, platform: 'node', format: 'cjs', target: 'node22', external: nodeExternal }));
+}
+if (existsSync('src/preload/index.ts')) {
+  jobs.push(build({ ...common, entryPoints: { index: 'src/preload/index.ts' }, outdir: 'dist/preload', outExtension: { '.js': '.cjs' }, platform: 'node', format: 'cjs', target: 'node22', external: ['electron'] }));
+}
+if (existsSync('src/renderer/index.tsx')) {
+  jobs.push(build({ ...common, entryPoints: { app: 'src/renderer/index.tsx' }, outdir: 'dist/renderer', platform: 'browser', format: 'esm', target: 'chrome120', minify: true, jsx: 'automatic', define: { 'process.env.NODE_ENV': '"production"' } }));
+}
+await Promise.all(jobs);
+if (existsSync('src/renderer/static')) {
+  mkdirSync('dist/renderer', { recursive: true });
+  cpSync('src/renderer/static', 'dist/renderer', { recursive: true });
+}
+if (watch) console.log('watch mode is not supported; re-run npm run build');
