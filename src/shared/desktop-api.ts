@@ -6,7 +6,7 @@
 // (`hasGatewayToken`), and chat goes through these calls, not a direct gateway connection.
 
 import type { ErrorInfo } from './errors';
-import type { Settings, SettingsPatch } from './settings';
+import type { Settings } from './settings';
 import { parseSettingsPatch } from './settings';
 import { expectObject, optionalBoolean, optionalNumber, optionalString, requireString, requireOneOf, expectNothing } from './validate';
 
