@@ -1,12 +1,13 @@
 // Builds every program with esbuild: the CLI/gateway bundle, the Electron main and preload, the renderer.
 // One fast bundler for all targets keeps `npm ci` (which runs this through `prepare`) quick.
 import { build } from 'esbuild';
-import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 rmSync('dist', { recursive: true, force: true });
 
-const common = { bundle: true, sourcemap: 'linked', logLevel: 'warning', legalComments: 'none' };
+const version = JSON.parse(readFileSync('package.json', 'utf8')).version;
+const common = { define: { __CLAWDBOT_VERSION__: JSON.stringify(version) }, bundle: true, sourcemap: 'linked', logLevel: 'warning', legalComments: 'none' };
 // ssh2 loads optional native addons relative to its own files, so it stays in node_modules.
 const nodeExternal = ['ssh2', 'cpu-features', 'electron'];
 
@@ -31,7 +32,7 @@ if (existsSync('src/preload/index.ts')) {
   jobs.push(build({ ...common, entryPoints: { index: 'src/preload/index.ts' }, outdir: 'dist/preload', outExtension: { '.js': '.cjs' }, platform: 'node', format: 'cjs', target: 'node22', external: ['electron'] }));
 }
 if (existsSync('src/renderer/index.tsx')) {
-  jobs.push(build({ ...common, entryPoints: { app: 'src/renderer/index.tsx' }, outdir: 'dist/renderer', platform: 'browser', format: 'esm', target: 'chrome120', minify: true, jsx: 'automatic', define: { 'process.env.NODE_ENV': '"production"' } }));
+  jobs.push(build({ ...common, entryPoints: { app: 'src/renderer/index.tsx' }, outdir: 'dist/renderer', platform: 'browser', format: 'esm', target: 'chrome120', minify: true, jsx: 'automatic', define: { ...common.define, 'process.env.NODE_ENV': '"production"' } }));
 }
 await Promise.all(jobs);
 if (existsSync('src/renderer/static')) {
