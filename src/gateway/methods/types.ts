@@ -59,3 +59,11 @@ export function invalidRequest(message: string, details?: unknown): ErrorShape {
 export function unavailable(message: string, details?: unknown): ErrorShape {
   return details === undefined ? { code: 'UNAVAILABLE', message } : { code: 'UNAVAILABLE', message, details };
 }
+
+/** The gateway's structured logger (JSON lines to the file, readable lines to stderr). Never log secrets. */
+export interface Logger {
+  debug(msg: string, fields?: Record<string, unknown>): void;
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
