@@ -1,17 +1,21 @@
 // `npm test`: build, type-check, lint, then the vitest suite. Ends with the plain line
-// "N passed, N failed" that CI reads (the type-check and lint count as one check each).
+// "N passed, N failed" that CI reads (the build, type-check and lint count as one check each).
+//   node scripts/test.mjs                 the whole quick suite
+//   node scripts/test.mjs --with-faults   also the fault suite (network namespaces; root) — what CI runs
+//   node scripts/test.mjs test/gateway    only some test files (no type-check or lint)
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const extraArgs = process.argv.slice(2);
+const withFaults = process.argv.includes('--with-faults');
+const filters = process.argv.slice(2).filter((a) => a !== '--with-faults');
 let passed = 0;
 let failed = 0;
 
-function step(name, cmd, args) {
+function step(name, args) {
   console.log(`\n▶ ${name}`);
-  const r = spawnSync(cmd, args, { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, args, { stdio: 'inherit' });
   if (r.status === 0) passed += 1;
   else {
     failed += 1;
@@ -20,27 +24,33 @@ function step(name, cmd, args) {
   return r.status === 0;
 }
 
-const built = step('build', process.execPath, ['scripts/build.mjs']);
-if (extraArgs.length === 0) {
-  step('typecheck', process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json']);
-  step('lint', process.execPath, ['node_modules/eslint/bin/eslint.js', '--max-warnings', '0', '--no-error-on-unmatched-pattern', 'src', 'test', 'bench', 'scripts']);
-}
-
-if (built) {
+function vitest(name, args) {
   const dir = mkdtempSync(join(tmpdir(), 'clawdbot-vitest-'));
   const report = join(dir, 'report.json');
-  console.log('\n▶ vitest');
-  spawnSync(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...extraArgs], { stdio: 'inherit' });
+  console.log(`\n▶ ${name}`);
+  spawnSync(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...args], { stdio: 'inherit' });
   try {
     const r = JSON.parse(readFileSync(report, 'utf8'));
     passed += r.numPassedTests;
-    failed += r.numFailedTests + (r.numFailedTestSuites ?? 0);
+    failed += r.numFailedTests;
+    // A file that fails to load has no test results but counts as a failure.
+    failed += (r.testResults ?? []).filter((f) => f.status === 'failed' && (f.assertionResults ?? []).length === 0).length;
     if (r.numTotalTests === 0) failed += 1;
   } catch {
     failed += 1;
-    console.log('✖ vitest produced no report');
+    console.log(`✖ ${name} produced no report`);
   }
   rmSync(dir, { recursive: true, force: true });
+}
+
+const built = step('build', ['scripts/build.mjs']);
+if (filters.length === 0) {
+  step('typecheck', ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json']);
+  step('lint', ['node_modules/eslint/bin/eslint.js', '--max-warnings', '0', '--no-error-on-unmatched-pattern', 'src', 'test', 'bench', 'scripts']);
+}
+if (built) {
+  vitest('vitest', filters);
+  if (withFaults && existsSync('test/faults')) vitest('fault suite', ['--config', 'vitest.faults.config.ts']);
 }
 
 console.log(`\n${passed} passed, ${failed} failed`);
