@@ -21,6 +21,8 @@ export interface SshHop {
   connectTimeoutMs?: number;
   serverAliveIntervalMs: number;
   serverAliveCountMax: number;
+  /** HashKnownHosts: write new known_hosts lines hashed. */
+  hashKnownHosts?: boolean;
 }
 
 export interface ResolvedTarget extends SshHop {
