@@ -1,10 +1,12 @@
 // Builds every program with esbuild: the CLI/gateway bundle, the Electron main and preload, the renderer.
 // One fast bundler for all targets keeps `npm ci` (which runs this through `prepare`) quick.
+// The build goes to a fresh folder that then replaces dist/ in one rename, so a gateway that a test
+// starts while another build runs never finds a half-written dist/.
 import { build } from 'esbuild';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 
-const watch = process.argv.includes('--watch');
-rmSync('dist', { recursive: true, force: true });
+const out = `dist.building-${process.pid}`;
+rmSync(out, { recursive: true, force: true });
 
 const version = JSON.parse(readFileSync('package.json', 'utf8')).version;
 const common = { define: { __CLAWDBOT_VERSION__: JSON.stringify(version) }, bundle: true, sourcemap: 'linked', logLevel: 'warning', legalComments: 'none' };
@@ -15,7 +17,7 @@ const jobs = [
   build({
     ...common,
     entryPoints: { clawdbot: 'src/cli/main.ts' },
-    outdir: 'dist/cli',
+    outdir: `${out}/cli`,
     platform: 'node',
     format: 'esm',
     target: 'node20',
@@ -26,17 +28,25 @@ const jobs = [
   }),
 ];
 if (existsSync('src/main/index.ts')) {
-  jobs.push(build({ ...common, entryPoints: { index: 'src/main/index.ts' }, outdir: 'dist/main', outExtension: { '.js': '.cjs' }, platform: 'node', format: 'cjs', target: 'node22', external: nodeExternal }));
+  jobs.push(build({ ...common, entryPoints: { index: 'src/main/index.ts' }, outdir: `${out}/main`, outExtension: { '.js': '.cjs' }, platform: 'node', format: 'cjs', target: 'node22', external: nodeExternal }));
 }
 if (existsSync('src/preload/index.ts')) {
-  jobs.push(build({ ...common, entryPoints: { index: 'src/preload/index.ts' }, outdir: 'dist/preload', outExtension: { '.js': '.cjs' }, platform: 'node', format: 'cjs', target: 'node22', external: ['electron'] }));
+  jobs.push(build({ ...common, entryPoints: { index: 'src/preload/index.ts' }, outdir: `${out}/preload`, outExtension: { '.js': '.cjs' }, platform: 'node', format: 'cjs', target: 'node22', external: ['electron'] }));
 }
 if (existsSync('src/renderer/index.tsx')) {
-  jobs.push(build({ ...common, entryPoints: { app: 'src/renderer/index.tsx' }, outdir: 'dist/renderer', platform: 'browser', format: 'esm', target: 'chrome120', minify: true, jsx: 'automatic', define: { ...common.define, 'process.env.NODE_ENV': '"production"' } }));
+  jobs.push(build({ ...common, entryPoints: { app: 'src/renderer/index.tsx' }, outdir: `${out}/renderer`, platform: 'browser', format: 'esm', target: 'chrome120', minify: true, jsx: 'automatic', define: { ...common.define, 'process.env.NODE_ENV': '"production"' } }));
 }
-await Promise.all(jobs);
-if (existsSync('src/renderer/static')) {
-  mkdirSync('dist/renderer', { recursive: true });
-  cpSync('src/renderer/static', 'dist/renderer', { recursive: true });
+try {
+  await Promise.all(jobs);
+  if (existsSync('src/renderer/static')) {
+    mkdirSync(`${out}/renderer`, { recursive: true });
+    cpSync('src/renderer/static', `${out}/renderer`, { recursive: true });
+  }
+  const old = `dist.old-${process.pid}`;
+  if (existsSync('dist')) renameSync('dist', old);
+  renameSync(out, 'dist');
+  rmSync(old, { recursive: true, force: true });
+} catch (err) {
+  rmSync(out, { recursive: true, force: true });
+  throw err;
 }
-if (watch) console.log('watch mode is not supported; re-run npm run build');
