@@ -1,8 +1,17 @@
 // The gateway's conversation core: sessions, transcripts, agent runs and model providers.
 // The server creates it once at start-up and registers `methods`; health and status read the summaries.
-// (Being built: see the [CHAT] issue. This file's exported signatures are the contract with the server.)
+// This file's exported signatures are the contract with the server.
 
+import { IdempotencyCache, DEFAULT_IDEMPOTENCY, type IdempotencyOptions } from '../agent/idempotency';
+import { RunManager, type RunTimers } from '../agent/runs';
 import type { Broadcast, Caller, Logger, MethodTable } from '../methods/types';
+import { SessionStore } from '../sessions/store';
+import { agentMethods } from './agent-methods';
+import { chatMethods } from './chat-methods';
+import type { CachedResponse, ChatCore } from './core';
+import { sendMethod } from './send-method';
+import { sessionsMethods } from './sessions-methods';
+import { healthSessions, statusSessions } from './summaries';
 
 export interface ChatDeps {
   stateDir: string;
@@ -12,6 +21,12 @@ export interface ChatDeps {
   broadcast: Broadcast;
   /** The connected clients, for unicast copies of chat/agent events to nodes where the spec asks. */
   clients?: () => Caller[];
+  /** The config file's path, named in "no provider configured" errors. */
+  configPath?: string;
+  /** Where `${ENV}` in provider keys is looked up (default process.env). */
+  env?: Record<string, string | undefined>;
+  /** Housekeeping timers, shortened by tests (defaults: spec §6). */
+  timers?: Partial<RunTimers> & { idempotencyTtlMs?: number };
 }
 
 export interface SessionsSummary {
@@ -34,12 +49,23 @@ export interface ChatServices {
 }
 
 export function createChatServices(deps: ChatDeps): ChatServices {
-  const path = `${deps.stateDir}/agents/main/sessions/sessions.json`;
+  const store = new SessionStore(deps.stateDir, deps.log);
+  const runs = new RunManager({ store, broadcast: deps.broadcast, log: deps.log, getConfig: deps.getConfig, configPath: deps.configPath, env: deps.env, timers: deps.timers });
+  const idemOptions: IdempotencyOptions = { ...DEFAULT_IDEMPOTENCY, ...(deps.timers?.idempotencyTtlMs ? { ttlMs: deps.timers.idempotencyTtlMs } : {}) };
+  const idempotency = new IdempotencyCache<CachedResponse>(idemOptions);
+  const core: ChatCore = { deps, store, runs, idempotency };
+  const sweep = setInterval(() => idempotency.sweep(), deps.timers?.sweepIntervalMs ?? 60_000);
+  sweep.unref();
+
   return {
-    methods: {},
-    sessionsSummary: () => ({ path, count: 0, recent: [] }),
-    statusSessions: () => ({ paths: [path], count: 0, defaults: { model: null, contextTokens: null }, recent: [], byAgent: [] }),
-    activeRuns: () => 0,
-    close: async () => {},
+    methods: { ...chatMethods(core), ...agentMethods(core), ...sessionsMethods(core), ...sendMethod(core) },
+    sessionsSummary: () => healthSessions(store),
+    statusSessions: () => statusSessions(store, deps.getConfig()),
+    activeRuns: () => runs.active(),
+    close: async () => {
+      clearInterval(sweep);
+      await runs.close();
+      await store.flush();
+    },
   };
 }

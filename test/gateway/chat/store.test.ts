@@ -1,0 +1,96 @@
+import { appendFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Logger } from '../../../src/gateway/methods/types';
+import { canonicalizeSessionKey } from '../../../src/gateway/sessions/keys';
+import { SessionStore } from '../../../src/gateway/sessions/store';
+import { parseTranscript, transcriptPath, type TranscriptMessage } from '../../../src/gateway/sessions/transcript';
+
+let dir: string;
+let warnings: string[];
+const log: Logger = { debug: () => {}, info: () => {}, warn: (msg) => warnings.push(msg), error: (msg) => warnings.push(msg) };
+const user = (text: string): TranscriptMessage => ({ role: 'user', content: [{ type: 'text', text }], timestamp: Date.now() });
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'clawdbot-store-'));
+  warnings = [];
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('session keys', () => {
+  it('canonicalizes main and bare keys to the main agent', () => {
+    expect(canonicalizeSessionKey('main').key).toBe('agent:main:main');
+    expect(canonicalizeSessionKey('agent:main:main').key).toBe('agent:main:main');
+    expect(canonicalizeSessionKey('work').key).toBe('agent:main:work');
+    expect(canonicalizeSessionKey('agent:Other:x')).toEqual({ key: 'agent:other:x', agentId: 'other' });
+  });
+});
+
+describe('SessionStore', () => {
+  it('keeps messages across a reopen, in order', async () => {
+    const a = new SessionStore(dir, log);
+    await a.append('agent:main:main', user('one'), 'r1');
+    await a.append('agent:main:main', user('two'), 'r2');
+    await a.flush();
+    const b = new SessionStore(dir, log);
+    const lines = await b.lines('agent:main:main');
+    expect(lines.map((l) => l.message.content[0]!.text)).toEqual(['one', 'two']);
+    expect(lines.map((l) => l.runId)).toEqual(['r1', 'r2']);
+    expect(b.get('agent:main:main')?.sessionId).toBe(a.get('agent:main:main')?.sessionId);
+  });
+
+  it('skips a torn last line, reports it, and appends cleanly after it', async () => {
+    const a = new SessionStore(dir, log);
+    await a.append('agent:main:main', user('kept'));
+    const file = transcriptPath(a.dir, a.get('agent:main:main')!.sessionId);
+    appendFileSync(file, '{"type":"message","id":"x","message":{"role":"assis');
+    const b = new SessionStore(dir, log);
+    expect((await b.lines('agent:main:main')).map((l) => l.message.content[0]!.text)).toEqual(['kept']);
+    expect(warnings.some((w) => /torn last line/.test(w))).toBe(true);
+    await b.append('agent:main:main', user('after'));
+    const parsed = parseTranscript(readFileSync(file, 'utf8'));
+    expect(parsed.tornBytes).toBe(0);
+    expect(parsed.skipped).toBe(0);
+    expect(parsed.lines.map((l) => l.message.content[0]!.text)).toEqual(['kept', 'after']);
+  });
+
+  it('rebuilds a damaged index from the transcripts', async () => {
+    const a = new SessionStore(dir, log);
+    await a.append('agent:main:main', user('hello'));
+    await a.append('agent:main:work', user('work'));
+    await a.flush();
+    writeFileSync(a.indexPath, '{"agent:main:main": {"sessionId": "tru');
+    const b = new SessionStore(dir, log);
+    expect(b.keys().sort()).toEqual(['agent:main:main', 'agent:main:work']);
+    expect((await b.lines('agent:main:work'))[0]?.message.content[0]?.text).toBe('work');
+    expect(warnings.some((w) => /damaged/.test(w))).toBe(true);
+    expect(readdirSync(a.dir).some((f) => f.startsWith('sessions.json.damaged.'))).toBe(true);
+    expect(JSON.parse(readFileSync(b.indexPath, 'utf8'))['agent:main:main'].sessionId).toBe(a.get('agent:main:main')?.sessionId);
+  });
+
+  it('rebuilds a missing index from the transcripts', async () => {
+    const a = new SessionStore(dir, log);
+    await a.append('agent:main:main', user('hello'));
+    rmSync(a.indexPath);
+    const b = new SessionStore(dir, log);
+    expect(b.get('agent:main:main')?.sessionId).toBe(a.get('agent:main:main')?.sessionId);
+  });
+
+  it('reset starts a new transcript; delete archives it', async () => {
+    const a = new SessionStore(dir, log);
+    await a.append('agent:main:x', user('old'));
+    const oldId = a.get('agent:main:x')!.sessionId;
+    a.patch('agent:main:x', { label: 'mine' });
+    const fresh = a.reset('agent:main:x');
+    expect(fresh.sessionId).not.toBe(oldId);
+    expect(fresh.label).toBe('mine');
+    expect(await a.lines('agent:main:x')).toEqual([]);
+    // A rebuild must pick the newest transcript of a key, not the one a reset left behind.
+    await a.append('agent:main:x', user('new'));
+    const result = await a.delete('agent:main:x', true);
+    expect(result.deleted).toBe(true);
+    expect(result.archived[0]).toMatch(/\.jsonl\.deleted\.\d+$/);
+    expect(a.get('agent:main:x')).toBeUndefined();
+  });
+});
