@@ -71,13 +71,35 @@ function takeGlobalFlags(argv: string[]): { rest: string[]; error?: string } {
   return { rest };
 }
 
+/** Flags that take a value, so that their value is not mistaken for a subcommand below. */
+const VALUE_FLAGS = new Set(['--url', '--token', '--password', '--timeout', '--params', '--port', '--bind', '--auth']);
+
+/**
+ * `clawdbot gateway --token X call health` → `gateway call health --token X`: flags typed before the
+ * subcommand go to the subcommand (the reference dropped them: REF-BUG 7).
+ */
+function liftGatewaySubcommand(words: string[]): string[] {
+  if (words[0] !== 'gateway' || !words[1]?.startsWith('-')) return words;
+  for (let i = 1; i < words.length; i++) {
+    const w = words[i] as string;
+    if (w.startsWith('-')) {
+      if (VALUE_FLAGS.has(w)) i++;
+      continue;
+    }
+    if (!COMMANDS[`gateway ${w}`]) return words;
+    return ['gateway', w, ...words.slice(i + 1), ...words.slice(1, i)];
+  }
+  return words;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const { rest, error } = takeGlobalFlags(argv);
   if (error) {
     process.stderr.write(`clawdbot: ${error}\n`);
     return 2;
   }
-  const [first, second] = rest;
+  const words = liftGatewaySubcommand(rest);
+  const [first, second] = words;
   if (!first || first === '--help' || first === '-h' || first === 'help') {
     process.stdout.write(USAGE);
     return first ? 0 : 2;
@@ -88,24 +110,22 @@ export async function main(argv: string[]): Promise<number> {
   }
   const two = second ? `${first} ${second}` : '';
   let loader = COMMANDS[two];
-  let args = rest.slice(2);
+  let args = words.slice(2);
   if (!loader && first === 'gateway' && (second === undefined || second.startsWith('-'))) {
     loader = COMMANDS['gateway run']; // `clawdbot gateway` runs the gateway, as the reference does
-    args = rest.slice(1);
+    args = words.slice(1);
   }
   if (!loader) {
     loader = COMMANDS[first];
-    args = rest.slice(1);
+    args = words.slice(1);
   }
   if (!loader) {
-    process.stderr.write(`clawdbot: unknown command "${rest.join(' ')}"\n\n${USAGE}`);
+    process.stderr.write(`clawdbot: unknown command "${words.join(' ')}"\n\n${USAGE}`);
     return 2;
   }
   const mod = await loader();
   return mod.run(args);
 }
-
-
 
 main(process.argv.slice(2)).then(
   (code) => {
