@@ -16,6 +16,8 @@ export interface SecretStore {
 export interface KeyValueStore {
   get(key: string): unknown;
   set(key: string, value: unknown): void;
+  /** Removes a key (migrations drop old keys). */
+  delete(key: string): void;
   readonly path: string;
 }
 

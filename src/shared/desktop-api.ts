@@ -103,7 +103,7 @@ export interface ChatSessionSummary {
 export type ChatMessageStatus = 'sending' | 'sent' | 'streaming' | 'final' | 'error' | 'aborted';
 
 export interface ChatMessage {
-  /** Stable id: the idempotency key for user messages, the run id for assistant replies. */
+  /** Stable id: the idempotency key for user messages, `${runId}:reply` for assistant replies. */
   id: string;
   role: 'user' | 'assistant' | 'system';
   text: string;

@@ -1,0 +1,115 @@
+// Keeps the Clawdbot config file (gateway.mode, gateway.remote.*, the local gateway's auth) in step
+// with the app, so `clawdbot health` and the app always talk to the same gateway. Writes go through
+// updateConfigFile, which refuses to touch a file that does not parse.
+
+import { randomBytes } from 'node:crypto';
+import { readConfigFile, updateConfigFile } from '../config/file';
+import type { Env } from '../config/paths';
+
+export interface GatewayCredentials {
+  token?: string;
+  password?: string;
+}
+
+type Obj = Record<string, unknown>;
+
+function section(parent: Obj, key: string): Obj {
+  const v = parent[key];
+  if (v !== null && typeof v === 'object' && !Array.isArray(v)) return v as Obj;
+  const fresh: Obj = {};
+  parent[key] = fresh;
+  return fresh;
+}
+
+function get(o: unknown, ...path: string[]): unknown {
+  let cur = o;
+  for (const key of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Obj)[key];
+  }
+  return cur;
+}
+
+function nonEmpty(v: unknown): string | undefined {
+  return typeof v === 'string' && v.trim() !== '' ? v : undefined;
+}
+
+export interface ConfigView {
+  mode?: 'local' | 'remote';
+  port?: number;
+  remoteToken?: string;
+  remotePassword?: string;
+  remoteSshTarget?: string;
+  remoteSshIdentity?: string;
+}
+
+/** What the config file says (empty when it is missing or does not parse). */
+export function readConfigView(configPath: string): ConfigView {
+  const parsed = readConfigFile(configPath).parsed ?? {};
+  const mode = get(parsed, 'gateway', 'mode');
+  const port = get(parsed, 'gateway', 'port');
+  return {
+    mode: mode === 'local' || mode === 'remote' ? mode : undefined,
+    port: typeof port === 'number' && Number.isInteger(port) && port > 0 ? port : undefined,
+    remoteToken: nonEmpty(get(parsed, 'gateway', 'remote', 'token')),
+    remotePassword: nonEmpty(get(parsed, 'gateway', 'remote', 'password')),
+    remoteSshTarget: nonEmpty(get(parsed, 'gateway', 'remote', 'sshTarget')),
+    remoteSshIdentity: nonEmpty(get(parsed, 'gateway', 'remote', 'sshIdentity')),
+  };
+}
+
+/**
+ * The credentials our local gateway runs with, as the CLI resolves them in local mode (env token, else
+ * gateway.auth.*). When there are none, a token is generated and written to gateway.auth.token, so the
+ * gateway never runs without auth and the CLI finds the same token.
+ */
+export function ensureLocalGatewayAuth(configPath: string, env: Env): GatewayCredentials {
+  const envToken = nonEmpty(env.CLAWDBOT_GATEWAY_TOKEN);
+  if (envToken) return { token: envToken };
+  const snap = readConfigFile(configPath);
+  const token = nonEmpty(get(snap.parsed, 'gateway', 'auth', 'token'));
+  const password = nonEmpty(get(snap.parsed, 'gateway', 'auth', 'password')) ?? nonEmpty(env.CLAWDBOT_GATEWAY_PASSWORD);
+  const authMode = get(snap.parsed, 'gateway', 'auth', 'mode');
+  if (authMode === 'password' && password) return { password };
+  if (token) return { token };
+  if (password) return { password };
+  const generated = randomBytes(24).toString('hex');
+  updateConfigFile(configPath, (config) => {
+    section(section(config, 'gateway'), 'auth').token = generated;
+  });
+  return { token: generated };
+}
+
+export function writeLocalMode(configPath: string, port: number): void {
+  updateConfigFile(configPath, (config) => {
+    const gateway = section(config, 'gateway');
+    gateway.mode = 'local';
+    gateway.port = port;
+  });
+}
+
+export interface RemoteModeConfig {
+  url: string;
+  token: string | null;
+  password: string | null;
+  sshTarget: string;
+  sshIdentity: string;
+}
+
+export function writeRemoteMode(configPath: string, remote: RemoteModeConfig): void {
+  updateConfigFile(configPath, (config) => {
+    const gateway = section(config, 'gateway');
+    gateway.mode = 'remote';
+    const r = section(gateway, 'remote');
+    r.url = remote.url;
+    setOrDelete(r, 'token', remote.token);
+    setOrDelete(r, 'password', remote.password);
+    setOrDelete(r, 'sshTarget', remote.sshTarget || null);
+    setOrDelete(r, 'sshIdentity', remote.sshIdentity || null);
+  });
+}
+
+function setOrDelete(o: Obj, key: string, value: string | null): void {
+  if (value) o[key] = value;
+  else delete o[key];
+}

@@ -1,0 +1,26 @@
+// How settings sit in the key-value store and the secret store (the names and places both shells share).
+
+import { join } from 'node:path';
+import type { Settings } from '../shared/settings';
+
+/** The app's own folder inside the Clawdbot state dir (settings, secrets, logs). */
+export function desktopDir(stateDir: string): string {
+  return join(stateDir, 'desktop');
+}
+
+/** The settings file's name in desktopDir (conf's configName, electron-store's name). */
+export const SETTINGS_FILE_NAME = 'desktop-settings';
+
+/** Settings as stored: the UI's Settings minus the version and the derived has* flags. */
+export type StoredSettings = Omit<Settings, 'version' | 'hasGatewayToken' | 'hasGatewayPassword'>;
+
+export const STORE_KEYS = {
+  version: 'settingsVersion',
+  settings: 'settings',
+} as const;
+
+export const SECRET_NAMES = {
+  /** The remote gateway's token (also written to gateway.remote.token for the CLI). */
+  gatewayToken: 'gateway.token',
+  gatewayPassword: 'gateway.password',
+} as const;
