@@ -3,15 +3,15 @@
 
 import { createDesktopCore } from '../desktop/core';
 import { startMainProcess } from './main-process';
-import { applyAppProfile, profileArgument, resolveAppStateDir } from './state-dir';
+import { applyProfile, profileArgument, resolveStateDir } from '../desktop/profile';
 
 const profile = profileArgument(process.argv);
-const profileError = profile === null ? null : applyAppProfile(profile, process.env);
+const profileError = profile === null ? null : applyProfile(profile, process.env);
 if (profileError) {
   process.stderr.write(`clawdbot: ${profileError}\n`);
   process.exit(2);
 }
-const stateDir = resolveAppStateDir(process.env);
+const stateDir = resolveStateDir(process.env);
 
 startMainProcess({
   createCore: (ports) => createDesktopCore(ports, { stateDir }),
