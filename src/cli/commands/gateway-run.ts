@@ -9,7 +9,7 @@ import { gatewayConfig } from '../../config/effective';
 import { authStartupProblem, bindHost, isLoopbackHost, resolveGatewayPort, resolveServerAuth, type ServerAuth } from '../../config/gateway-settings';
 import { updateConfigFile } from '../../config/file';
 import { loadConfig } from '../../config/load';
-import { resolveConfigPath, resolveStateDir } from '../../config/paths';
+import { applyProfile, resolveConfigPath, resolveStateDir } from '../../config/paths';
 import { BIND_MODES, ConfigError, type BindMode } from '../../config/schema';
 import { acquireGatewayLock, GatewayLockError, type HeldLock } from '../../gateway/lock';
 import { createLogger } from '../../gateway/log/logger';
@@ -28,6 +28,7 @@ Options
   --password P          shared password (overrides gateway.auth.password)
   --auth MODE           token | password
   --allow-unconfigured  start even when gateway.mode is "remote"
+  --dev                 the dev profile (~/.clawdbot-dev, port 19001), as "clawdbot --dev gateway run"
   --verbose             debug lines on stderr
 `;
 
@@ -38,6 +39,7 @@ interface RunFlags {
   password?: string;
   auth?: string;
   allowUnconfigured: boolean;
+  dev: boolean;
   verbose: boolean;
   help: boolean;
 }
@@ -45,7 +47,7 @@ interface RunFlags {
 const VALUE_FLAGS = new Set(['--port', '--bind', '--token', '--password', '--auth']);
 
 export function parseRunFlags(args: string[]): RunFlags | string {
-  const flags: RunFlags = { allowUnconfigured: false, verbose: false, help: false };
+  const flags: RunFlags = { allowUnconfigured: false, dev: false, verbose: false, help: false };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
     const eq = arg.indexOf('=');
@@ -56,6 +58,7 @@ export function parseRunFlags(args: string[]): RunFlags | string {
       flags[name.slice(2) as 'port' | 'bind' | 'token' | 'password' | 'auth'] = value;
     } else if (arg === '--allow-unconfigured') flags.allowUnconfigured = true;
     else if (arg === '--verbose') flags.verbose = true;
+    else if (arg === '--dev') flags.dev = true;
     else if (arg === '--help' || arg === '-h') flags.help = true;
     else return `unknown option ${arg}`;
   }
@@ -88,6 +91,11 @@ export async function run(args: string[]): Promise<number> {
     return 0;
   }
   const env = process.env;
+  if (flags.dev) {
+    if (env.CLAWDBOT_PROFILE && env.CLAWDBOT_PROFILE !== 'dev') return fail(['--dev and --profile cannot be used together']);
+    env.CLAWDBOT_GATEWAY_PORT ??= '19001';
+    applyProfile('dev', env);
+  }
   const stateDir = resolveStateDir(env);
   const configPath = resolveConfigPath(env);
   let config: Record<string, unknown>;
@@ -167,7 +175,9 @@ export async function run(args: string[]): Promise<number> {
 
   let server;
   try {
-    server = await startGatewayServer({ host, port, stateDir, configPath, config, auth, timers, log, uiRoot: uiRoot() });
+    const overrides = { mode: flags.auth, token: flags.token, password: flags.password };
+    const resolveAuth = (next: Record<string, unknown>): ServerAuth => resolveServerAuth(next, env, overrides);
+    server = await startGatewayServer({ host, port, stateDir, configPath, config, auth, resolveAuth, timers, log, uiRoot: uiRoot() });
   } catch (err) {
     releaseLock();
     if (err instanceof PortInUseError) {
