@@ -1,0 +1,230 @@
+// An authenticated SSH session to the target, through its ProxyJump hops: each hop is reached through
+// the previous hop's forwardOut channel and checked against its own name. The session emits 'close'
+// once, with the classified reason, when any hop goes away.
+
+import { EventEmitter } from 'node:events';
+import type { Duplex } from 'node:stream';
+import type { Client, ClientChannel } from 'ssh2';
+import { ClawdbotError } from '../shared/errors';
+import type { AuthCallbacks } from './auth-sources';
+import { classifyChannelError, classifySshError } from './classify';
+import { connectHop, hopName, isRecoverableSsh2Error, keepaliveOf, type HopStage, type HostVerifierFactory } from './hop-connect';
+import { createHostVerifier } from './known-hosts';
+import { loadSsh2 } from './ssh2-loader';
+import { tcpConnect } from './tcp-connect';
+import type { HostKeyPromptFn, HostKeyVerdict, ResolvedTarget, SshHop } from './types';
+
+export type ConnectStage = 'dns' | 'tcp' | HopStage;
+
+export interface SessionConnectOptions {
+  /** Default: createHostVerifier from src/tunnel/known-hosts (the hop's known_hosts files and policy). */
+  createHostVerifier?: HostVerifierFactory;
+  /** Asked for an unknown host key under StrictHostKeyChecking=ask. */
+  prompt?: HostKeyPromptFn;
+  auth?: AuthCallbacks;
+  /** TCP connect timeout of the first hop (default: ConnectTimeout, else 10 s). */
+  tcpTimeoutMs?: number;
+  /** SSH handshake + auth timeout of each hop (default: ConnectTimeout, else 15 s). */
+  handshakeTimeoutMs?: number;
+  signal?: AbortSignal;
+  env?: NodeJS.ProcessEnv;
+  /** Progress, for the layered diagnostic: hop 0 is the first jump (or the target when there is none). */
+  onStage?: (stage: ConnectStage, hopIndex: number, hop: SshHop) => void;
+  onVerdict?: (verdict: HostKeyVerdict, hop: SshHop) => void;
+}
+
+export interface ExecResult {
+  stdout: string;
+  stderr: string;
+  code: number | null;
+  signal: string | null;
+}
+
+interface LiveHop {
+  hop: SshHop;
+  client: Client;
+  lastError?: Error;
+}
+
+export class SshSession extends EventEmitter<{ close: [reason: ClawdbotError] }> {
+  private closed = false;
+  private closeReason: ClawdbotError | undefined;
+
+  private constructor(
+    readonly target: ResolvedTarget,
+    private readonly hops: LiveHop[],
+    /** The host key verdict of each hop, first jump first. */
+    readonly verdicts: HostKeyVerdict[],
+  ) {
+    super();
+    hops.forEach((live, index) => live.client.once('close', () => this.onHopClosed(index)));
+  }
+
+  /** Connects every hop in order; rejects with a ClawdbotError naming the hop that failed. */
+  static async connect(target: ResolvedTarget, options: SessionConnectOptions): Promise<SshSession> {
+    const ssh2 = await loadSsh2();
+    const chain: SshHop[] = [...target.jumps, target];
+    const live: LiveHop[] = [];
+    const verdicts: HostKeyVerdict[] = [];
+    try {
+      for (const [index, hop] of chain.entries()) {
+        const timeout = hop.connectTimeoutMs && hop.connectTimeoutMs > 0 ? hop.connectTimeoutMs : undefined;
+        const stage = (s: ConnectStage): void => options.onStage?.(s, index, hop);
+        let sock: Duplex;
+        const previous = live[index - 1];
+        if (!previous) {
+          sock = await tcpConnect({
+            host: hop.hostName, port: hop.port, user: hop.user, timeoutMs: options.tcpTimeoutMs ?? timeout ?? 10_000,
+            ...(options.signal ? { signal: options.signal } : {}), onResolved: () => stage('dns'),
+          });
+        } else {
+          sock = await openChannel(previous.client, hop.hostName, hop.port).catch((err: unknown) => {
+            throw classifyChannelError(err, { host: hop.hostName, port: hop.port }, hopName(previous.hop), 'jump');
+          });
+          stage('dns');
+        }
+        stage('tcp');
+        const client = await connectHop({
+          ssh2, hop, sock,
+          createHostVerifier: options.createHostVerifier ?? createHostVerifier,
+          ...(options.prompt ? { prompt: options.prompt } : {}),
+          auth: options.auth ?? {},
+          handshakeTimeoutMs: options.handshakeTimeoutMs ?? timeout ?? 15_000,
+          ...(options.signal ? { signal: options.signal } : {}),
+          ...(options.env ? { env: options.env } : {}),
+          onStage: stage,
+          onVerdict: (v) => {
+            verdicts[index] = v;
+            options.onVerdict?.(v, hop);
+          },
+        });
+        const connected: LiveHop = { hop, client };
+        // From now on an error must have a listener (an unheard 'error' event would end the process).
+        client.on('error', (err: Error & { level?: string }) => {
+          if (isRecoverableSsh2Error(err)) return;
+          connected.lastError ??= err;
+          // Fatal to this connection; ssh2 only half-closes, which a dead link would never finish.
+          client.destroy();
+        });
+        live.push(connected);
+      }
+    } catch (err) {
+      for (const h of live.reverse()) h.client.destroy();
+      throw err;
+    }
+    return new SshSession(target, live, verdicts);
+  }
+
+  get isOpen(): boolean {
+    return !this.closed;
+  }
+
+  /** A TCP connection from the target host to host:port (direct-tcpip, like `ssh -L`). */
+  async forwardOut(host: string, port: number): Promise<ClientChannel> {
+    const final = this.final();
+    try {
+      return await openChannel(final.client, host, port);
+    } catch (err) {
+      throw classifyChannelError(err, { host, port }, hopName(final.hop), 'forward');
+    }
+  }
+
+  /** Runs a command on the target; output beyond maxBytes per stream is dropped. */
+  exec(command: string, options: { timeoutMs?: number; maxBytes?: number } = {}): Promise<ExecResult> {
+    const { client } = this.final();
+    const maxBytes = options.maxBytes ?? 1024 * 1024;
+    return new Promise((resolve, reject) => {
+      client.exec(command, (err, stream) => {
+        if (err) return reject(new ClawdbotError('SshReset', `Could not run a command on ${this.target.hostName}: ${err.message}.`, 'Try again once the tunnel is ready.', { cause: err }));
+        const out: Buffer[] = [];
+        const errOut: Buffer[] = [];
+        let outBytes = 0;
+        let errBytes = 0;
+        let code: number | null = null;
+        let signal: string | null = null;
+        const timer = options.timeoutMs
+          ? setTimeout(() => {
+              stream.close();
+              reject(new ClawdbotError('SshTimeout', `The remote command did not finish within ${options.timeoutMs} ms.`, 'The remote host is slow or the command hangs.'));
+            }, options.timeoutMs)
+          : undefined;
+        stream.on('data', (d: Buffer) => {
+          if (outBytes < maxBytes) out.push(d.subarray(0, maxBytes - outBytes));
+          outBytes += d.length;
+        });
+        stream.stderr.on('data', (d: Buffer) => {
+          if (errBytes < maxBytes) errOut.push(d.subarray(0, maxBytes - errBytes));
+          errBytes += d.length;
+        });
+        stream.on('error', (e: Error) => {
+          if (timer) clearTimeout(timer);
+          reject(new ClawdbotError('SshReset', `The remote command failed: ${e.message}.`, 'Try again once the tunnel is ready.', { cause: e }));
+        });
+        stream.on('exit', (c: number | null, s?: string) => {
+          code = c;
+          signal = s ?? null;
+        });
+        stream.on('close', () => {
+          if (timer) clearTimeout(timer);
+          resolve({ stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(errOut).toString('utf8'), code, signal });
+        });
+      });
+    });
+  }
+
+  /** Reads a text file on the target (~/ is the remote home), up to maxBytes. */
+  async readRemoteFile(path: string, options: { maxBytes?: number; timeoutMs?: number } = {}): Promise<string> {
+    const quoted = path.startsWith('~/') ? `"$HOME"/${shellQuote(path.slice(2))}` : shellQuote(path);
+    const result = await this.exec(`cat -- ${quoted}`, { maxBytes: options.maxBytes ?? 1024 * 1024, timeoutMs: options.timeoutMs ?? 10_000 });
+    if (result.code !== 0) {
+      throw new ClawdbotError('Config', `Could not read ${path} on ${this.target.hostName}: ${result.stderr.trim() || `exit ${result.code}`}.`, 'Check that the file exists on the remote host.');
+    }
+    return result.stdout;
+  }
+
+  /** Ends the session (idempotent); 'close' follows with the reason given (default: closed by us). */
+  close(reason?: ClawdbotError): void {
+    this.shutdown(reason ?? new ClawdbotError('SshReset', 'The tunnel closed the SSH session.', 'It was asked to stop or to reconnect.'));
+  }
+
+  private final(): LiveHop {
+    const final = this.hops[this.hops.length - 1] as LiveHop;
+    if (this.closed) throw this.closeReason ?? new ClawdbotError('SshReset', 'The SSH session is closed.', 'The tunnel reconnects.');
+    return final;
+  }
+
+  private onHopClosed(index: number): void {
+    // The lowest hop that saw an error holds the root cause (a dead first hop takes every hop after it).
+    const failed = this.hops.find((h) => h.lastError);
+    const hop = failed ?? (this.hops[index] as LiveHop);
+    const reason = failed?.lastError
+      ? classifySshError(failed.lastError, { user: hop.hop.user, host: hop.hop.hostName, port: hop.hop.port, keepaliveMs: keepaliveOf(hop.hop).deadAfterMs })
+      : new ClawdbotError('SshReset', `${hopName(hop.hop)} closed the SSH connection.`, 'The server may have restarted; the tunnel reconnects.');
+    this.shutdown(reason);
+  }
+
+  private shutdown(reason: ClawdbotError): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.closeReason = reason;
+    for (const h of [...this.hops].reverse()) {
+      h.client.end();
+      h.client.destroy();
+    }
+    this.emit('close', reason);
+  }
+}
+
+function openChannel(client: Client, host: string, port: number): Promise<ClientChannel> {
+  return new Promise((resolve, reject) => {
+    try {
+      client.forwardOut('127.0.0.1', 0, host, port, (err, channel) => (err ? reject(err) : resolve(channel)));
+    } catch (err) {
+      reject(err); // "Not connected"
+    }
+  });
+}
+
+function shellQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
