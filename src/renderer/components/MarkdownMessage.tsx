@@ -1,0 +1,22 @@
+// One rendered Markdown body. The HTML comes from markdown-it with html:false (raw HTML escaped), so
+// setting it is safe; copy buttons work by delegation because the CSP forbids inline handlers.
+import { useMemo, type MouseEvent } from 'react';
+import { renderMarkdown } from '../markdown/render-markdown';
+
+function onCopyClick(event: MouseEvent<HTMLDivElement>) {
+  const button = (event.target as HTMLElement).closest('button.copy-code');
+  if (!button) return;
+  const code = button.parentElement?.querySelector('code')?.textContent ?? '';
+  const done = () => {
+    button.textContent = 'Copied';
+    setTimeout(() => (button.textContent = 'Copy'), 1500);
+  };
+  // The clipboard API exists only in secure contexts; elsewhere the button says so.
+  if (navigator.clipboard) navigator.clipboard.writeText(code).then(done, () => (button.textContent = 'Copy failed'));
+  else button.textContent = 'Copy unavailable';
+}
+
+export function MarkdownMessage({ text }: { text: string }) {
+  const html = useMemo(() => renderMarkdown(text), [text]);
+  return <div className="markdown" onClick={onCopyClick} dangerouslySetInnerHTML={{ __html: html }} />;
+}
