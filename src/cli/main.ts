@@ -23,6 +23,7 @@ const COMMANDS: Record<string, Loader> = {
   chat: () => import('./commands/chat'),
   tunnel: () => import('./commands/tunnel'),
   ui: () => import('./commands/ui'),
+  diagnostics: () => import('./commands/diagnostics'),
 };
 
 export const USAGE = `Usage: clawdbot [--profile NAME | --dev] <command> [options]
@@ -41,6 +42,7 @@ Everyday
   agent, chat            talk to the agent (one message, or interactively)
   tunnel TARGET          forward a remote gateway over SSH
   ui                     the desktop app's UI in a browser
+  diagnostics            the desktop app's diagnostics bundle, without opening it
 
 Connection options (gateway commands, health, status, agent, chat): --url, --token, --password,
 --timeout MS, --json. Run "clawdbot COMMAND --help" for the rest.

@@ -2,7 +2,6 @@
 // it their ports (secrets, settings storage, gateway spawner) and talk to it only through call(), on()
 // and kick(); every input has already been parsed with its DESKTOP_CALLS parser at their boundary.
 
-import { join } from 'node:path';
 import type { DesktopCallInput, DesktopCallName, DesktopCallResults, DesktopEventName, DesktopEventPayloads } from '../shared/desktop-api';
 import { ClawdbotError } from '../shared/errors';
 import { VERSION } from '../shared/version';
@@ -20,8 +19,9 @@ import type { DesktopCore, DesktopPorts } from './ports';
 import { Redactor } from './redactor';
 import { readRemoteGatewayConfig, remoteGatewayStatus, startRemoteGateway, tailRemoteLog } from './remote-help';
 import type { RemoteEngine } from './remote-link';
-import { desktopDir, STORE_KEYS } from './settings-schema';
+import { desktopLogFile, STORE_KEYS } from './settings-schema';
 import { SettingsStore } from './settings-store';
+import { StateSnapshotFile, stateSnapshotPath } from './state-snapshot';
 import { StateStore } from './state-store';
 import { tunnelRemoteEngine } from './remote-tunnel';
 import { runTestRemote } from './test-remote';
@@ -49,13 +49,17 @@ export function createDesktopCore(ports: DesktopPorts, options: DesktopCoreOptio
   const timing: DesktopTiming = { ...DEFAULT_TIMING, ...options.timing };
   const hub = new EventHub();
   const redactor = new Redactor();
-  const logFile = new LogFile(options.logFile ?? join(desktopDir(stateDir), 'logs', 'desktop.log'));
+  const logFile = new LogFile(options.logFile ?? desktopLogFile(stateDir));
   const logs = new LogBuffer(redactor, now, (line) => {
     logFile.write(line);
     hub.emit('log', line);
   });
   const log = (level: 'info' | 'warn' | 'error', text: string, source: 'app' | 'gateway' = 'app'): void => logs.add(source, level, text);
-  const state = new StateStore(VERSION, now, (s) => hub.emit('state', s));
+  const snapshot = new StateSnapshotFile(stateSnapshotPath(stateDir), now, (text) => redactor.redact(text));
+  const state = new StateStore(VERSION, now, (s) => {
+    hub.emit('state', s);
+    snapshot.save(s);
+  });
   // Nothing stored yet (neither a versioned nor a v0 settings file): the config file may seed us.
   const firstRun = ports.store.get(STORE_KEYS.version) === undefined && ports.store.get('mode') === undefined;
   const settings = new SettingsStore(ports.store, ports.secrets);
@@ -179,7 +183,7 @@ export function createDesktopCore(ports: DesktopPorts, options: DesktopCoreOptio
     call: <K extends DesktopCallName>(name: K, input: DesktopCallInput<K>) => handlers[name](input),
     on: <E extends DesktopEventName>(event: E, listener: (payload: DesktopEventPayloads[E]) => void) => hub.on(event, listener),
     kick: (reason) => controller.kick(reason),
-    shutdown: () => controller.shutdown(),
+    shutdown: () => controller.shutdown().finally(() => snapshot.flush()),
   };
 
   const initialMode = settings.get().mode;

@@ -14,6 +14,8 @@ export interface DiagnosticsInput {
   paths: { stateDir: string; configPath: string; settingsFile: string; logFile: string };
   platform: string;
   nodeVersion: string;
+  /** Said first, e.g. that the bundle was made by the CLI from what the app saved. */
+  notes?: string[];
 }
 
 function iso(ts: number): string {
@@ -25,6 +27,7 @@ export function buildDiagnostics(input: DiagnosticsInput, redactor: Redactor): s
   const lines: string[] = [];
   const section = (title: string): void => void lines.push('', `## ${title}`);
   lines.push('# Clawdbot Desktop diagnostics', `generated: ${new Date().toISOString()}`);
+  for (const note of input.notes ?? []) lines.push(`note: ${note}`);
   section('Versions');
   lines.push(`app: ${state.version}`, `node: ${input.nodeVersion}`, `platform: ${input.platform}`, `gateway: ${state.health?.gatewayVersion ?? 'unknown'}`);
   section('Mode');

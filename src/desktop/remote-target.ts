@@ -5,7 +5,7 @@ import { resolveTarget } from '../tunnel/ssh-config';
 import type { ResolvedTarget } from '../tunnel/types';
 import type { RemoteLinkOptions } from './remote-link';
 
-export function resolveRemoteTarget(options: RemoteLinkOptions): Promise<ResolvedTarget> {
+export function resolveRemoteTarget(options: Pick<RemoteLinkOptions, 'target' | 'identityFile' | 'knownHostsFile' | 'hostKeyPolicy' | 'env'>): Promise<ResolvedTarget> {
   return resolveTarget(options.target, {
     env: options.env as NodeJS.ProcessEnv,
     overrides: {

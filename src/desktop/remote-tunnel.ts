@@ -4,14 +4,14 @@
 
 import type { RemoteInfo, SshTargetPreview } from '../shared/desktop-api';
 import type { ErrorInfo } from '../shared/errors';
-import { isRetryable } from '../shared/errors';
+import { ClawdbotError, isRetryable } from '../shared/errors';
 import { describeTarget, resolveTarget } from '../tunnel/ssh-config';
 import { Tunnel } from '../tunnel/supervisor';
 import type { TunnelState } from '../tunnel/tunnel-state';
-import type { ResolvedTarget } from '../tunnel/types';
 import type { RemoteEngine, RemoteLink, RemoteLinkEvents, RemoteLinkOptions } from './remote-link';
 import { toHostKeyPrompt, trustingHostVerifier } from './host-key-trust';
 import { resolveRemoteTarget } from './remote-target';
+import { describeResolvedTarget } from './ssh-description';
 import { runTunnelLayers } from './tunnel-layers';
 
 function errorOf(s: TunnelState): ErrorInfo | null {
@@ -65,8 +65,15 @@ class TunnelLink implements RemoteLink {
     return this.tunnel.localPort || this.options.localPort;
   }
 
-  start(): Promise<void> {
-    return this.tunnel.start();
+  async start(): Promise<void> {
+    try {
+      await this.tunnel.start();
+    } catch (err) {
+      // The engine's hint names the CLI's --local-port; in the app the port is a setting.
+      if (!(err instanceof ClawdbotError) || err.errorClass !== 'PortInUse') throw err;
+      const port = this.options.localPort;
+      throw new ClawdbotError('PortInUse', err.message, `Stop the program using 127.0.0.1:${port} (it may be a gateway or another tunnel), or choose another local port for the tunnel in Settings.`, { cause: err, ...(err.details ? { details: err.details } : {}) });
+    }
   }
 
   kick(): void {
@@ -101,12 +108,7 @@ class TunnelLink implements RemoteLink {
 
   describe(): Record<string, unknown> {
     const t = this.tunnel.resolvedTarget;
-    if (!t) return { target: this.options.target };
-    const hop = (h: ResolvedTarget | ResolvedTarget['jumps'][number]): Record<string, unknown> => ({
-      alias: h.alias, user: h.user, hostName: h.hostName, port: h.port, identityFiles: h.identityFiles, identitiesOnly: h.identitiesOnly,
-      knownHostsFiles: h.userKnownHostsFiles, strictHostKeyChecking: h.strictHostKeyChecking, keepaliveMs: h.serverAliveIntervalMs,
-    });
-    return { ...hop(t), source: t.source, jumps: t.jumps.map(hop) };
+    return t ? describeResolvedTarget(t) : { target: this.options.target };
   }
 }
 

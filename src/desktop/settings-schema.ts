@@ -8,11 +8,19 @@ export function desktopDir(stateDir: string): string {
   return join(stateDir, 'desktop');
 }
 
+/** The app's log file (rotated to `.1`), read back by `clawdbot diagnostics`. */
+export function desktopLogFile(stateDir: string): string {
+  return join(desktopDir(stateDir), 'logs', 'desktop.log');
+}
+
 /** The settings file's name in desktopDir (conf's configName, electron-store's name). */
 export const SETTINGS_FILE_NAME = 'desktop-settings';
 
 /** Settings as stored: the UI's Settings minus the version and the derived has* flags. */
 export type StoredSettings = Omit<Settings, 'version' | 'hasGatewayToken' | 'hasGatewayPassword'>;
+
+/** Electron's safeStorage-encrypted secrets, in an electron-store file next to the settings. */
+export const ENCRYPTED_SECRETS_FILE_NAME = 'secrets-safestorage';
 
 export const STORE_KEYS = {
   version: 'settingsVersion',

@@ -4,10 +4,8 @@
 
 import ElectronStore from 'electron-store';
 import type { KeyValueStore } from '../desktop/ports';
-import { SETTINGS_FILE_NAME, desktopDir } from '../desktop/settings-schema';
+import { ENCRYPTED_SECRETS_FILE_NAME, SETTINGS_FILE_NAME, desktopDir } from '../desktop/settings-schema';
 import type { BlobStore } from './secret-store';
-
-const ENCRYPTED_SECRETS_FILE_NAME = 'secrets-safestorage';
 
 function openStore(stateDir: string, name: string): ElectronStore<Record<string, unknown>> {
   return new ElectronStore<Record<string, unknown>>({

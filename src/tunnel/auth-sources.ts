@@ -2,7 +2,7 @@
 // passphrase of an encrypted one when its turn comes), then keyboard-interactive. ssh2 calls the handler
 // only after the host key was accepted, so nothing is offered to an unverified host. No secret is logged.
 
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { AnyAuthMethod, AuthHandlerMiddleware, BaseAgent, IdentityCallback, KeyboardInteractiveCallback, ParsedKey, Prompt, SignCallback, SigningRequestOptions } from 'ssh2';
@@ -41,12 +41,25 @@ function expandPath(p: string, env: NodeJS.ProcessEnv): string {
   return p.replace(/\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/g, (_m, name: string) => env[name] ?? '');
 }
 
-/** The agent socket for a hop: IdentityAgent, else SSH_AUTH_SOCK, else (Windows) the OpenSSH pipe. */
+/**
+ * Where desktop sessions put their agent when SSH_AUTH_SOCK does not reach the app (a GUI app started
+ * from a launcher does not inherit it from a shell profile): systemd's ssh-agent.service, GNOME's gcr
+ * and keyring agents, gpg-agent's SSH socket. Relative to XDG_RUNTIME_DIR, first existing socket wins.
+ */
+const USUAL_AGENT_SOCKETS = ['ssh-agent.socket', 'gcr/ssh', 'keyring/ssh', 'gnupg/S.gpg-agent.ssh'];
+
+function isSocket(path: string): boolean {
+  return statSync(path, { throwIfNoEntry: false })?.isSocket() ?? false;
+}
+
+/** The agent socket for a hop: IdentityAgent, else SSH_AUTH_SOCK, else the OpenSSH pipe (Windows) or a usual desktop agent socket. */
 export function agentPath(hop: SshHop, env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string | undefined {
   if (hop.identityAgent === null || hop.identityAgent === 'none') return undefined;
   if (hop.identityAgent !== undefined && hop.identityAgent !== 'SSH_AUTH_SOCK') return expandPath(hop.identityAgent, env) || undefined;
   if (env.SSH_AUTH_SOCK) return env.SSH_AUTH_SOCK;
-  return platform === 'win32' ? WINDOWS_AGENT_PIPE : undefined;
+  if (platform === 'win32') return WINDOWS_AGENT_PIPE;
+  const runtimeDir = env.XDG_RUNTIME_DIR;
+  return runtimeDir ? USUAL_AGENT_SOCKETS.map((s) => join(runtimeDir, s)).find(isSocket) : undefined;
 }
 
 const ENCRYPTED = /encrypted .*no passphrase|bad passphrase|integrity check failed|decrypt/i;
@@ -106,6 +119,8 @@ export interface AuthHandlerOptions {
   env?: NodeJS.ProcessEnv;
   /** Wraps a wait for the user, so the handshake timer does not run meanwhile. */
   whileAsking: <T>(ask: () => Promise<T>) => Promise<T>;
+  /** An encrypted identity file could not be used (no passphrase callback, or none given that worked). */
+  onEncryptedKeySkipped?: (path: string) => void;
 }
 
 /** The ssh2 authHandler for one hop. */
@@ -138,9 +153,10 @@ export function createAuthHandler(options: AuthHandlerOptions): AuthHandlerMiddl
         for (let attempt = 1; key instanceof Error && ENCRYPTED.test(key.message) && callbacks.passphrase && attempt <= 3; attempt++) {
           const ask = callbacks.passphrase;
           const passphrase = await whileAsking(() => ask({ path: file, attempt, hop: hopName }));
-          if (passphrase === null) return null;
+          if (passphrase === null) break;
           key = firstKey(ssh2.utils.parseKey(data, passphrase));
         }
+        if (key instanceof Error && ENCRYPTED.test(key.message)) options.onEncryptedKeySkipped?.(file);
         return key instanceof Error ? null : { type: 'publickey', username, key };
       },
     });

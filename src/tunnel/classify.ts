@@ -1,6 +1,8 @@
 // Turns what ssh2 and node:net throw (err.level, err.code, messages) into a ClawdbotError with the
 // class the supervisor acts on (retry or stop) and the one sentence the user needs.
 
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { ClawdbotError } from '../shared/errors';
 import type { HostKeyVerdict } from './types';
 
@@ -13,6 +15,12 @@ export interface FailureContext {
   verdict?: HostKeyVerdict;
   /** Keepalive settings, to say how long the host was silent. */
   keepaliveMs?: number;
+  /** The name the host key is filed under (`[host]:port`, or the HostKeyAlias); default from host and port. */
+  knownHostsName?: string;
+  /** HOME, to tell the default ~/.ssh/known_hosts from other files (default: the user's home). */
+  home?: string;
+  /** Encrypted identity files that were not offered because no working passphrase was given. */
+  encryptedKeysSkipped?: string[];
 }
 
 type Ssh2Error = Error & { level?: string; code?: string | number; reason?: number };
@@ -20,6 +28,17 @@ type Ssh2Error = Error & { level?: string; code?: string | number; reason?: numb
 const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_FAIL', 'EAI_NODATA']);
 const UNREACHABLE_CODES = new Set(['EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'EHOSTDOWN', 'EADDRNOTAVAIL']);
 const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
+
+function shellWord(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** What OpenSSH itself suggests for a changed key: `ssh-keygen -R NAME`, with -f for a file other than ~/.ssh/known_hosts. */
+function removeHostKeyCommand(ctx: FailureContext, file: string): string {
+  const name = ctx.knownHostsName ?? (ctx.port === 22 ? ctx.host : `[${ctx.host}]:${ctx.port}`);
+  const defaultFile = join(ctx.home ?? homedir(), '.ssh', 'known_hosts');
+  return `ssh-keygen -R ${shellWord(name)}${resolve(file) === resolve(defaultFile) ? '' : ` -f ${shellWord(file)}`}`;
+}
 
 function hostKeyError(verdict: HostKeyVerdict, ctx: FailureContext): ClawdbotError {
   const where = `${ctx.host}:${ctx.port}`;
@@ -29,7 +48,7 @@ function hostKeyError(verdict: HostKeyVerdict, ctx: FailureContext): ClawdbotErr
       return new ClawdbotError(
         'HostKeyChanged',
         `The host key for ${where} changed: it is now ${verdict.keyType} ${verdict.fingerprint}, known_hosts has ${verdict.knownFingerprints.join(', ')} (${verdict.file}:${verdict.line}).`,
-        `If the server was reinstalled, check the new fingerprint with its owner, then remove the old line ${verdict.line} from ${verdict.file}; otherwise someone may be intercepting the connection.`,
+        `If the server was reinstalled, check the new fingerprint with its owner, then remove the old key with \`${removeHostKeyCommand(ctx, verdict.file)}\` and connect again; otherwise someone may be intercepting the connection.`,
         { details: { ...details, knownFingerprints: verdict.knownFingerprints, file: verdict.file, line: verdict.line } },
       );
     case 'revoked':
@@ -77,10 +96,13 @@ export function classifySshError(err: unknown, ctx: FailureContext): ClawdbotErr
     return new ClawdbotError('SshTimeout', `The SSH handshake with ${where} timed out.`, 'The host or the network is very slow, or something between drops SSH traffic.', opts);
   }
   if (e.level === 'client-authentication') {
+    const [encrypted] = ctx.encryptedKeysSkipped ?? [];
     return new ClawdbotError(
       'SshAuthFailed',
       `${ctx.user}@${where} refused every key offered (permission denied).`,
-      'Check the user name and key: load the key into ssh-agent, set IdentityFile in ~/.ssh/config, or pass --identity.',
+      encrypted
+        ? `The key ${encrypted} is encrypted and was not unlocked: add it to ssh-agent (\`ssh-add ${shellWord(encrypted)}\`), then try again.`
+        : 'Check the user name and key: load the key into ssh-agent, set IdentityFile in ~/.ssh/config, or pass --identity.',
       opts,
     );
   }

@@ -7,6 +7,8 @@ import type { Client, ConnectConfig } from 'ssh2';
 import { ClawdbotError } from '../shared/errors';
 import { createAuthHandler, type AuthCallbacks } from './auth-sources';
 import { classifySshError } from './classify';
+import { hostKeyAlgorithmsFor } from './host-key-algorithms';
+import { hostKeyName, hostKeyQuery } from './known-hosts/host-names';
 import type { Ssh2Module } from './ssh2-loader';
 import type { HostKeyPromptFn, HostKeyVerdict, SshHop, StrictHostKeyChecking } from './types';
 
@@ -69,7 +71,12 @@ export function connectHop(options: HopConnectOptions): Promise<Client> {
 
   return new Promise<Client>((resolve, reject) => {
     let settled = false;
-    const context = () => ({ user: hop.user, host: hop.hostName, port: hop.port, verdict, keepaliveMs: keepalive.deadAfterMs });
+    const home = options.env?.HOME;
+    const encryptedKeysSkipped: string[] = [];
+    const context = () => ({
+      user: hop.user, host: hop.hostName, port: hop.port, verdict, keepaliveMs: keepalive.deadAfterMs,
+      knownHostsName: hostKeyName(hostKeyQuery(hop)), ...(home ? { home } : {}), encryptedKeysSkipped,
+    });
     const finish = (err?: ClawdbotError): void => {
       if (settled) return;
       settled = true;
@@ -135,11 +142,16 @@ export function connectHop(options: HopConnectOptions): Promise<Client> {
     if (options.signal?.aborted) return onAbort();
     startTimer();
 
+    const serverHostKey = hostKeyAlgorithmsFor(hop);
     const config: ConnectConfig = {
       sock: sock as ConnectConfig['sock'],
+      ...(serverHostKey ? { algorithms: { serverHostKey } } : {}),
       username: hop.user,
       hostVerifier,
-      authHandler: createAuthHandler({ ssh2, hop, callbacks: options.auth, whileAsking, ...(options.env ? { env: options.env } : {}) }),
+      authHandler: createAuthHandler({
+        ssh2, hop, callbacks: options.auth, whileAsking, ...(options.env ? { env: options.env } : {}),
+        onEncryptedKeySkipped: (path) => encryptedKeysSkipped.push(path),
+      }),
       readyTimeout: 0, // our own timer, which pauses for prompts
       keepaliveInterval: keepalive.intervalMs,
       // ssh2 gives up one interval after its count is exceeded; this makes the dead link noticed after

@@ -61,9 +61,15 @@ interface ExtraListener {
   spec: ExtraForward;
   listener: ForwardListener;
   state: ForwardState;
+  /** Spaces the retries of a port that was busy. */
+  bindBackoff: Backoff;
+  bindTimer?: NodeJS.Timeout;
+  binding?: boolean;
 }
 
 const GATEWAY_PROBE_BACKOFF: BackoffOptions = { initialMs: 500, maxMs: 5000, jitter: 0.2 };
+/** An extra forward whose local port is busy tries again: soon at first, then every 30 s at most. */
+const FORWARD_BIND_BACKOFF: BackoffOptions = { initialMs: 1000, maxMs: 30_000, jitter: 0.2 };
 
 export class Tunnel extends EventEmitter<TunnelEvents> {
   private current: TunnelState = { state: 'stopped' };
@@ -150,6 +156,7 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
   /** Retry now (wake, network change, "Reconnect now"); from `ready`, check the session is still alive. */
   kick(): void {
     if (!this.started) return;
+    for (const extra of this.extras) if (extra.state.state === 'failed') void this.bindExtra(extra);
     const s = this.current.state;
     if (s === 'ready' || s === 'gateway-down') {
       void this.checkLiveness();
@@ -165,6 +172,7 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
     if (!this.started) return;
     this.started = false;
     this.clearTimers();
+    for (const e of this.extras) clearTimeout(e.bindTimer);
     this.attemptAbort?.abort();
     this.waitingRoom.closeAll();
     const session = this.session;
@@ -371,13 +379,29 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
       spec,
       listener: new ForwardListener({ port: spec.localPort, onConnection: (socket) => this.accept(socket, { host: spec.remoteHost || '127.0.0.1', port: spec.remotePort }, extra) }),
       state: { name: spec.name, localPort: spec.localPort, remoteHost: spec.remoteHost, remotePort: spec.remotePort, state: 'stopped' },
+      bindBackoff: new Backoff(FORWARD_BIND_BACKOFF),
     };
     this.extras.push(extra);
+    await this.bindExtra(extra);
+  }
+
+  /** Binds an extra forward's local port; a busy port is `failed` and tried again (backoff, kick()) until it frees up. */
+  private async bindExtra(extra: ExtraListener): Promise<void> {
+    if (extra.binding) return;
+    extra.binding = true;
+    clearTimeout(extra.bindTimer);
+    extra.bindTimer = undefined;
     try {
       const port = await extra.listener.listen();
+      if (!this.extras.includes(extra) || !this.started) return void (await extra.listener.close()); // stopped meanwhile
+      extra.bindBackoff.reset();
       this.setForward(extra, { state: 'listening', localPort: port });
     } catch (err) {
+      if (!this.started) return;
       this.setForward(extra, { state: 'failed', error: toClawdbotError(err).message });
+      extra.bindTimer = setTimeout(() => void this.bindExtra(extra), extra.bindBackoff.next());
+    } finally {
+      extra.binding = false;
     }
   }
 

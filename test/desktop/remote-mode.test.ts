@@ -1,6 +1,7 @@
 // The brain against a real SSH server (ssh2's Server, in process) and a real remote gateway process:
 // remote mode, host-key prompts, the wake kick, mode switches without leftovers, Test remote.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import { join } from 'node:path';
 import JSON5 from 'json5';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -155,6 +156,26 @@ describe('remote mode', () => {
     expect(failed.lastError?.errorClass).toBe('AuthFailed');
     expect(failed.statusText).toMatch(/^Failed/);
     expect(failed.remote?.tunnelState).toBe('ready');
+  });
+
+  it('a busy tunnel port fails with PortInUse, says to change it in Settings, and opens no SSH session', async () => {
+    const { core: c, tunnelPort } = await remoteSetup();
+    const busy = net.createServer();
+    await new Promise<void>((resolve) => busy.listen(tunnelPort, '127.0.0.1', resolve));
+    try {
+      await c.call('setMode', { mode: 'remote' });
+      const failed = await waitForState(c, (s) => s.phase === 'failed', 'failed');
+      expect(failed.lastError).toMatchObject({ errorClass: 'PortInUse', retryable: false });
+      expect(failed.lastError?.message).toContain(String(tunnelPort));
+      expect(failed.lastError?.hint).toMatch(/in Settings/);
+      expect(failed.lastError?.hint).not.toContain('--local-port');
+      expect(ssh?.connectionCount).toBe(0);
+    } finally {
+      await new Promise<void>((resolve) => busy.close(() => resolve()));
+    }
+    // Once the port is free, Reconnect now brings the mode up.
+    await c.call('reconnectNow', undefined);
+    await waitForState(c, isHealthy, 'healthy once the port is free');
   });
 
   it('a wake kick reconnects at once instead of waiting out the backoff', async () => {

@@ -1,6 +1,8 @@
 // An in-process SSH server (ssh2's Server) for tests that need neither root nor OpenSSH.
 //
 //   const server = await startSshServer();            // 127.0.0.1:<port 0>, fresh ed25519 host and client keys
+//   startSshServer({ host: '::1' })                    // IPv6 loopback instead
+//   startSshServer({ extraHostKeys: [generateKeyPair('h', undefined, 'ecdsa')] })   // a second host key type
 //   server.clientKeyPath                               // the authorized client key, written to a temp file
 //   server.hostKey.fingerprint                         // "SHA256:…", what `ssh-keygen -lf` prints
 //   server.knownHostsLine()                            // "[127.0.0.1]:PORT ssh-ed25519 AAAA…"
@@ -31,8 +33,12 @@ export interface SshKeyPair {
 }
 
 export interface StartSshServerOptions {
+  /** The address to listen on (default 127.0.0.1; '::1' for IPv6). */
+  host?: string;
   /** The server's host key (default: a new ed25519 key). Pass the previous one to "restart" with the same key. */
   hostKey?: SshKeyPair;
+  /** More host keys of other types, offered when the client prefers their type. */
+  extraHostKeys?: SshKeyPair[];
   /** Public keys allowed to log in (default: the generated client key). */
   authorizedKeys?: string[];
   /** Offer keyboard-interactive with one prompt; this answer is accepted. */
@@ -69,12 +75,16 @@ export function fingerprintOf(publicKey: string): string {
   return `SHA256:${createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`;
 }
 
-/** A new ed25519 key pair; with a passphrase the private key is encrypted (aes256-ctr, bcrypt). */
-export function generateKeyPair(comment = 'test', passphrase?: string): SshKeyPair {
+/** A new key pair (ed25519 unless asked for ecdsa P-256); with a passphrase the private key is encrypted (aes256-ctr, bcrypt). */
+export function generateKeyPair(comment = 'test', passphrase?: string, type: 'ed25519' | 'ecdsa' = 'ed25519'): SshKeyPair {
   for (;;) {
-    const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment, ...(passphrase ? { passphrase, cipher: 'aes256-ctr', rounds: 4 } : {}) });
-    // ssh2 1.17 writes a malformed encrypted key about once in 150; make another rather than flake.
-    if (passphrase && ssh2.utils.parseKey(pair.private, passphrase) instanceof Error) continue;
+    const encryption = passphrase ? { passphrase, cipher: 'aes256-ctr', rounds: 4 } : {};
+    const pair = type === 'ecdsa'
+      ? ssh2.utils.generateKeyPairSync('ecdsa', { bits: 256, comment, ...encryption })
+      : ssh2.utils.generateKeyPairSync('ed25519', { comment, ...encryption });
+    // ssh2 1.17 writes a malformed key about once in 150 encrypted and once in 400 plain ones (seen as
+    // "Malformed OpenSSH private key"); make another rather than flake.
+    if (ssh2.utils.parseKey(pair.private, passphrase) instanceof Error) continue;
     return { privateKey: pair.private, publicKey: pair.public.trim(), fingerprint: fingerprintOf(pair.public) };
   }
 }
@@ -98,7 +108,8 @@ export async function startSshServer(options: StartSshServerOptions = {}): Promi
   const logins: string[] = [];
   let authAttempts = 0;
 
-  const server = new ssh2.Server({ hostKeys: [hostKey.privateKey] }, (client) => {
+  const hostKeys = [hostKey, ...(options.extraHostKeys ?? [])].map((k) => k.privateKey);
+  const server = new ssh2.Server({ hostKeys }, (client) => {
     client.on('error', () => undefined);
     client.on('authentication', (ctx) => {
       authAttempts++;
@@ -159,11 +170,12 @@ export async function startSshServer(options: StartSshServerOptions = {}): Promi
     server.injectSocket(socket);
     if (holed) setImmediate(() => socket.pause());
   });
-  await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve) => listener.listen(0, host, resolve));
   const port = (listener.address() as net.AddressInfo).port;
 
   return {
-    host: '127.0.0.1',
+    host,
     port,
     hostKey,
     clientKey,
@@ -176,7 +188,7 @@ export async function startSshServer(options: StartSshServerOptions = {}): Promi
     get authAttempts() {
       return authAttempts;
     },
-    knownHostsLine: (host = `[127.0.0.1]:${port}`) => `${host} ${hostKey.publicKey.split(/\s+/).slice(0, 2).join(' ')}`,
+    knownHostsLine: (name = `[${host}]:${port}`) => `${name} ${hostKey.publicKey.split(/\s+/).slice(0, 2).join(' ')}`,
     setAuth: (mode) => {
       authMode = mode;
     },

@@ -1,4 +1,8 @@
 // Error classification (what the supervisor retries), the backoff schedule, the agent socket choice.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { WINDOWS_AGENT_PIPE, agentPath } from '../../src/tunnel/auth-sources';
 import { Backoff } from '../../src/tunnel/backoff';
@@ -39,6 +43,26 @@ describe('classifySshError', () => {
   });
 });
 
+describe('the HostKeyChanged hint', () => {
+  const denied = ssh2Error('Host denied (verification failed)', { level: 'handshake' });
+  const changedIn = (file: string) => ({ status: 'changed' as const, fingerprint: 'SHA256:new', keyType: 'ssh-ed25519', knownFingerprints: ['SHA256:old'], file, line: 3 });
+
+  it('says how to remove the old key: ssh-keygen -R with the name as filed, -f only for another file', () => {
+    const home = '/home/alice';
+    const onPort22 = classifySshError(denied, { ...ctx, home, verdict: changedIn('/home/alice/.ssh/known_hosts') });
+    expect(onPort22.hint).toContain('`ssh-keygen -R box`');
+
+    const onOtherPort = classifySshError(denied, { ...ctx, port: 2222, home, verdict: changedIn('/home/alice/.ssh/known_hosts') });
+    expect(onOtherPort.hint).toContain(`\`ssh-keygen -R '[box]:2222'\``);
+
+    const otherFile = classifySshError(denied, { ...ctx, port: 2222, home, verdict: changedIn('/srv/my known_hosts') });
+    expect(otherFile.hint).toContain(`\`ssh-keygen -R '[box]:2222' -f '/srv/my known_hosts'\``);
+
+    const alias = classifySshError(denied, { ...ctx, port: 2222, home, knownHostsName: 'box-alias', verdict: changedIn('/home/alice/.ssh/known_hosts') });
+    expect(alias.hint).toContain('`ssh-keygen -R box-alias`');
+  });
+});
+
 describe('classifyChannelError', () => {
   const refused = ssh2Error('(SSH) Channel open failure: Connection refused', { reason: 2 });
   it('is RemoteGatewayDown for a forward, TcpFailed for a jump, SshConfig when forbidden', () => {
@@ -69,5 +93,31 @@ describe('agentPath', () => {
     expect(agentPath({ ...hop, identityAgent: undefined }, {}, 'win32')).toBe(WINDOWS_AGENT_PIPE);
     expect(WINDOWS_AGENT_PIPE).toBe('\\\\.\\pipe\\openssh-ssh-agent');
     expect(agentPath({ ...hop, identityAgent: null }, { SSH_AUTH_SOCK: '/tmp/s' }, 'linux')).toBeUndefined();
+  });
+
+  it('without SSH_AUTH_SOCK (an app started from a launcher), finds a desktop agent socket under XDG_RUNTIME_DIR', async () => {
+    const runtimeDir = mkdtempSync(join(tmpdir(), 'cbt-xdg-'));
+    const servers: net.Server[] = [];
+    const listenAt = async (path: string): Promise<void> => {
+      mkdirSync(dirname(path), { recursive: true });
+      const server = net.createServer();
+      servers.push(server);
+      await new Promise<void>((resolve) => server.listen(path, resolve));
+    };
+    const env = { XDG_RUNTIME_DIR: runtimeDir };
+    try {
+      const noAgent = { ...hop, identityAgent: undefined };
+      writeFileSync(join(runtimeDir, 'ssh-agent.socket'), ''); // a plain file is not an agent
+      expect(agentPath(noAgent, env, 'linux')).toBeUndefined();
+      await listenAt(join(runtimeDir, 'keyring', 'ssh'));
+      expect(agentPath(noAgent, env, 'linux')).toBe(join(runtimeDir, 'keyring', 'ssh'));
+      await listenAt(join(runtimeDir, 'gcr', 'ssh'));
+      expect(agentPath(noAgent, env, 'linux')).toBe(join(runtimeDir, 'gcr', 'ssh'));
+      expect(agentPath(noAgent, { ...env, SSH_AUTH_SOCK: '/tmp/s' }, 'linux')).toBe('/tmp/s');
+      expect(agentPath({ ...hop, identityAgent: null }, env, 'linux')).toBeUndefined();
+    } finally {
+      await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+      rmSync(runtimeDir, { recursive: true, force: true });
+    }
   });
 });

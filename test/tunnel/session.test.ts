@@ -99,10 +99,28 @@ describe('SshSession', () => {
     expect(changed.errorClass).toBe('HostKeyChanged');
     expect(changed.message).toContain(old.fingerprint);
     expect(changed.message).toContain(server.hostKey.fingerprint);
+    expect(changed.hint).toContain(`ssh-keygen -R '[127.0.0.1]:${server.port}' -f ${changedFile}`);
 
     const revokedFile = scratchFile('known_hosts', `@revoked * ${server.hostKey.publicKey}\n${server.knownHostsLine()}\n`);
     const revoked = await failure(SshSession.connect(targetFor(server, { userKnownHostsFiles: [revokedFile] }), {}));
     expect(revoked.errorClass).toBe('HostKeyRevoked');
+  });
+
+  it('asks for the key type known_hosts has: a host known only by its ecdsa key is known, not unknown', async () => {
+    const ecdsa = generateKeyPair('test-host-ecdsa', undefined, 'ecdsa');
+    const srv = await startSshServer({ extraHostKeys: [ecdsa] });
+    try {
+      const onlyEcdsa = scratchFile('known_hosts', `[127.0.0.1]:${srv.port} ${ecdsa.publicKey}\n`);
+      const session = await SshSession.connect(targetFor(srv, { userKnownHostsFiles: [onlyEcdsa] }), {});
+      session.close();
+      expect(session.verdicts[0]).toMatchObject({ status: 'known', keyType: 'ecdsa-sha2-nistp256', fingerprint: ecdsa.fingerprint });
+
+      // Nothing known: ssh2's default order still prefers ed25519.
+      const err = await failure(SshSession.connect(targetFor(srv, { userKnownHostsFiles: [scratchFile('empty', '')] }), {}));
+      expect(err.message).toContain(srv.hostKey.fingerprint);
+    } finally {
+      await srv.stop();
+    }
   });
 
   it('asks for the passphrase of an encrypted identity file', async () => {
@@ -122,6 +140,13 @@ describe('SshSession', () => {
       });
       session.close();
       expect(attempts).toEqual([1, 2]);
+
+      // Nobody to ask (the desktop app, a script): the failure names the locked key and what to do.
+      for (const auth of [{}, { passphrase: async () => null }]) {
+        const err = await failure(SshSession.connect(targetFor(srv, { identityFiles: [path] }), { auth }));
+        expect(err.errorClass).toBe('SshAuthFailed');
+        expect(err.hint).toContain(`\`ssh-add ${path}\``);
+      }
     } finally {
       await srv.stop();
     }

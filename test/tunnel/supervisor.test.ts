@@ -272,6 +272,45 @@ describe('Tunnel', () => {
     }
   });
 
+  it('binds an extra forward at once on kick() once its busy port frees up', async () => {
+    const second = await startEchoServer();
+    const busy = net.createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const busyPort = (busy.address() as net.AddressInfo).port;
+    try {
+      const t = tunnel({ forwards: [{ name: 'clash', localPort: busyPort, remoteHost: '127.0.0.1', remotePort: second.port }] });
+      const states: string[] = [];
+      t.on('forward', (f) => states.push(f.state));
+      await t.start();
+      await waitForState(t, isState('ready'));
+      expect(t.forwards[0]).toMatchObject({ state: 'failed', error: expect.stringContaining(String(busyPort)) });
+
+      await new Promise<void>((resolve) => busy.close(() => resolve()));
+      const bound = new Promise<void>((resolve) => t.on('forward', (f) => f.state === 'listening' && resolve()));
+      t.kick();
+      await bound;
+      expect(t.forwards[0]).toMatchObject({ state: 'listening', localPort: busyPort });
+      expect(await wsEcho(`ws://127.0.0.1:${busyPort}`, 'freed')).toBe('freed');
+      expect(states).toEqual(['failed', 'listening']);
+    } finally {
+      busy.close();
+      await second.close();
+    }
+  });
+
+  it('retries a busy extra forward port without being asked', async () => {
+    const busy = net.createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const busyPort = (busy.address() as net.AddressInfo).port;
+    const t = tunnel({ forwards: [{ name: 'clash', localPort: busyPort, remoteHost: '127.0.0.1', remotePort: echo.port }] });
+    const bound = new Promise<void>((resolve) => t.on('forward', (f) => f.state === 'listening' && resolve()));
+    await t.start();
+    expect(t.forwards[0]?.state).toBe('failed');
+    await new Promise<void>((resolve) => busy.close(() => resolve()));
+    await bound; // the first retry comes about a second later
+    expect(t.forwards[0]).toMatchObject({ state: 'listening', localPort: busyPort });
+  });
+
   it('runs the health probe and reports gateway-down while it fails', async () => {
     let healthy = false;
     const probed: string[] = [];
