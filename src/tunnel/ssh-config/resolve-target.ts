@@ -1,5 +1,6 @@
 // resolveTarget: from what the user typed to fully resolved hops (target plus ProxyJump chain),
 // through `ssh -G` when OpenSSH is installed, else through our own ssh_config reader.
+import { userInfo } from 'node:os';
 import path from 'node:path';
 import type { ResolvedTarget, SshHop } from '../types';
 import { evaluateConfig, type ConfigFile } from './config-evaluator';
@@ -57,7 +58,7 @@ class TargetResolver {
       overrides: options.overrides ?? {},
       onWarning: options.onWarning ?? (() => undefined),
     };
-    this.openSshMissing = options.useOpenSsh === false;
+    this.openSshMissing = options.useOpenSsh === false || (options.useOpenSsh !== true && homeDiffersFromPasswd(this.env));
   }
 
   async resolveHop(spec: TargetSpec): Promise<ResolvedHop> {
@@ -148,4 +149,17 @@ function defaultSystemConfig(env: NodeJS.ProcessEnv): string {
   return process.platform === 'win32'
     ? path.join(env.PROGRAMDATA ?? 'C:\\ProgramData', 'ssh', 'ssh_config')
     : '/etc/ssh/ssh_config';
+}
+
+/**
+ * `ssh -G` takes `~` from the password database, not from HOME. When HOME points elsewhere (a profile, a
+ * sandbox, a test), asking OpenSSH would read and write another user's ~/.ssh, so the own reader is used.
+ */
+function homeDiffersFromPasswd(env: NodeJS.ProcessEnv): boolean {
+  if (!env.HOME) return false;
+  try {
+    return path.resolve(env.HOME) !== path.resolve(userInfo().homedir);
+  } catch {
+    return false;
+  }
 }

@@ -30,6 +30,13 @@ async function sshConfigFailure(promise: Promise<unknown>): Promise<ClawdbotErro
 }
 
 describe('default config files', () => {
+  it('uses its own reader in auto mode when HOME is not the passwd home, so ssh -G never touches another ~/.ssh', async () => {
+    tmp.write('home/.ssh/config', 'Host box\n  HostName box.example.com\n  User fromhome\n');
+    const r = await resolveTarget('box', { env, systemConfigPath: path.join(tmp.dir, 'etc', 'ssh_config') });
+    expect(r).toMatchObject({ hostName: 'box.example.com', user: 'fromhome', source: 'ssh_config' });
+    expect(r.userKnownHostsFiles[0]).toBe(`${home}/.ssh/known_hosts`);
+  });
+
   it('reads ~/.ssh/config first, then the system file, with relative Includes from ~/.ssh and the system folder', async () => {
     tmp.write('home/.ssh/config', 'Include config.d/*\nHost box\n  User fromuser\n');
     tmp.write('home/.ssh/config.d/a', 'Host box\n  HostName box.example.com\n');
