@@ -54,19 +54,47 @@ export function writeFileAtomic(path: string, text: string): void {
   }
 }
 
+/** The config as we write it: JSON, two-space indent, a final newline. */
+export function serializeConfig(config: Record<string, unknown>): string {
+  return `${JSON.stringify(config, null, 2)}\n`;
+}
+
 export function writeConfigObject(path: string, config: Record<string, unknown>): void {
-  writeFileAtomic(path, `${JSON.stringify(config, null, 2)}\n`);
+  writeFileAtomic(path, serializeConfig(config));
+}
+
+function isPlainJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A hand-edited JSON5 file (comments, unquoted keys, trailing commas) cannot be rewritten as JSON
+ * without losing those, so before such a rewrite the file as it was is kept at `<path>.bak` (0600).
+ * Returns the backup's path, or undefined when the file was plain JSON (nothing to lose).
+ */
+export function keepOriginalBeforeRewrite(snapshot: ConfigFileSnapshot): string | undefined {
+  if (!snapshot.exists || !snapshot.parsed || snapshot.raw.trim() === '' || isPlainJson(snapshot.raw)) return undefined;
+  const backup = `${snapshot.path}.bak`;
+  writeFileAtomic(backup, snapshot.raw);
+  return backup;
 }
 
 /**
  * Read-modify-write of the config file. Refuses (throws) when the file does not parse, so a user's
- * hand-edited file with a typo is never overwritten.
+ * hand-edited file with a typo is never overwritten; keeps a hand-edited one at `<path>.bak`.
  */
-export function updateConfigFile(path: string, mutate: (config: Record<string, unknown>) => void): Record<string, unknown> {
+export function updateConfigFile(path: string, mutate: (config: Record<string, unknown>) => void, onKeptOriginal?: (backup: string) => void): Record<string, unknown> {
   const snap = readConfigFile(path);
   if (!snap.parsed) throw new Error(`${snap.parseError}. Fix the file, then try again; it was left unchanged.`);
   const next = structuredClone(snap.parsed);
   mutate(next);
+  const backup = keepOriginalBeforeRewrite(snap);
   writeConfigObject(path, next);
+  if (backup) onKeptOriginal?.(backup);
   return next;
 }

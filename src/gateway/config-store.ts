@@ -1,7 +1,7 @@
 // The gateway's view of its config file: the last good parsed config (what every feature reads), and
 // validated, atomic writes for config.set/patch. A write that fails validation changes nothing.
 
-import { hashText, writeFileAtomic, type ConfigFileSnapshot } from '../config/file';
+import { hashText, keepOriginalBeforeRewrite, readConfigFile, serializeConfig, writeFileAtomic, type ConfigFileSnapshot } from '../config/file';
 import { inspectConfig } from '../config/load';
 import { ConfigError, validateConfig, type ConfigIssue } from '../config/schema';
 
@@ -28,14 +28,15 @@ export class ConfigStore {
     return { snapshot, issues };
   }
 
-  /** Validates and writes the whole config; throws ConfigError naming the keys. */
-  write(next: Record<string, unknown>): { hash: string } {
+  /** Validates and writes the whole config; throws ConfigError naming the keys. `backup`: where a hand-edited file was kept. */
+  write(next: Record<string, unknown>): { hash: string; backup?: string } {
     const issues = validateConfig(next);
     if (issues.length > 0) throw new ConfigError(this.path, issues);
-    const text = `${JSON.stringify(next, null, 2)}\n`;
+    const text = serializeConfig(next);
+    const backup = keepOriginalBeforeRewrite(readConfigFile(this.path));
     writeFileAtomic(this.path, text);
     this.current = next;
     this.onWrite(next);
-    return { hash: hashText(text) };
+    return { hash: hashText(text), ...(backup ? { backup } : {}) };
   }
 }

@@ -260,7 +260,8 @@ export class Connection implements EventSink {
         ...(client.modelIdentifier ? { modelIdentifier: client.modelIdentifier } : {}),
         ...(remoteIp ? { remoteIp } : {}),
         caps: hs.params.caps ?? [],
-        commands: (hs.params.commands ?? []).filter((c) => allow.has(c)),
+        // Sorted, as the reference lists them (node-operator-side).
+        commands: (hs.params.commands ?? []).filter((c) => allow.has(c)).sort(),
         ...(hs.params.pathEnv !== undefined ? { pathEnv: hs.params.pathEnv } : {}),
         ...(hs.params.permissions ? { permissions: hs.params.permissions } : {}),
         connectedAtMs: Date.now(),

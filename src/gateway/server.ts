@@ -17,7 +17,7 @@ import { DeviceStore } from './devices/store';
 import { EventHub } from './events/hub';
 import { createControlUiHandler } from './http/control-ui';
 import type { GatewayLogger } from './log/logger';
-import { buildMethodTable } from './methods/index';
+import { advertisedMethods, buildMethodTable } from './methods/index';
 import type { Caller } from './methods/types';
 import { isOriginAllowed } from './net/origin';
 import { resolvePeer } from './net/peer';
@@ -132,7 +132,7 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ru
     ctx.auth = auth;
   }
   const methods = buildMethodTable(chat);
-  const methodNames = Object.keys(methods);
+  const methodNames = advertisedMethods(methods);
   const limiter = new AuthRateLimiter(AUTH_MAX_FAILURES, timers.authWindowMs, timers.authLockoutMs);
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES, perMessageDeflate: false, clientTracking: false });

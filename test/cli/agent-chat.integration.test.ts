@@ -1,8 +1,9 @@
 // `clawdbot agent` and `clawdbot chat` streaming a real reply: gateway process + local OpenAI-style server.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type RunningGateway } from '../support/gateway';
 import { startModelServer, type ModelServer } from '../support/model-servers';
+import { connectClient } from '../support/ws-client';
 import { makeCliHome, type CliHome } from './run-cli';
 
 let model: ModelServer;
@@ -42,6 +43,34 @@ describe('clawdbot agent', () => {
   });
 });
 
+describe('clawdbot agent and Ctrl-C', () => {
+  afterEach(() => model.set({ delayMs: 2, pieces: ['Hello', ' from', ' the', ' model.'] }));
+
+  it('stops the run on the gateway too, keeps the partial reply marked aborted, and exits 130', async () => {
+    model.set({ delayMs: 250, pieces: ['Slow', ' one', ' two', ' three', ' four', ' five', ' six', ' seven', ' eight', ' nine'] });
+    let signalled = false;
+    const r = await cli.run(['agent', '--message', 'take your time', '--session', 'cli-agent-stop'], {
+      onStdout: (chunk, child) => {
+        if (signalled || !chunk.includes('Slow')) return;
+        signalled = true;
+        child.kill('SIGINT');
+      },
+    });
+    expect(signalled).toBe(true);
+    expect(r.stdout).toMatch(/^Slow[^\n]*\n\(stopped\)\n$/);
+    expect(r.code).toBe(130);
+    const c = await connectClient(gw.url, { token: gw.token });
+    try {
+      const history = await c.request('chat.history', { sessionKey: 'cli-agent-stop' });
+      const last = history.payload.messages.at(-1);
+      expect(last).toMatchObject({ role: 'assistant', stopReason: 'aborted' });
+      expect(last.content[0].text).not.toContain('nine');
+    } finally {
+      await c.close();
+    }
+  });
+});
+
 describe('clawdbot chat', () => {
   it('sends each line on one session and shows the streamed replies and the history', async () => {
     const r = await cli.run(['chat', '--session', 'cli-chat', '--history', '0'], { input: 'first\nsecond\n' });
@@ -49,5 +78,7 @@ describe('clawdbot chat', () => {
     expect(r.stdout.match(/agent> Hello from the model\.\n/g)).toHaveLength(2);
     const again = await cli.run(['chat', '--session', 'cli-chat', '--history', '4'], { input: '/exit\n' });
     expect(again.stdout).toContain('you: first\nassistant: Hello from the model.\nyou: second\nassistant: Hello from the model.\n');
+    // "/exit" arrived while the history loaded: it is kept, not lost (the chat used to hang here).
+    expect(again.code).toBe(0);
   });
 });

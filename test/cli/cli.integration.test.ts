@@ -64,6 +64,24 @@ describe('clawdbot gateway health', () => {
     expect(r.stderr).toBe(`Error: gateway closed (1006 abnormal closure (no close frame)): no close reason\nGateway target: ${url}\nSource: cli --url\nConfig: ${cli.configPath}\n`);
   });
 
+  it('says "gateway timeout after <ms>ms" with the target lines when the peer never answers (--timeout)', async () => {
+    // A TCP listener that accepts and stays silent: the WebSocket upgrade never completes.
+    const silent = createServer(() => undefined);
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const url = `ws://127.0.0.1:${(silent.address() as { port: number }).port}`;
+    try {
+      const tail = `Gateway target: ${url}\nSource: cli --url\nConfig: ${cli.configPath}\n`;
+      const health = await cli.run(['gateway', 'health', '--url', url, '--token', 'x', '--timeout', '300']);
+      expect(health.code).toBe(1);
+      expect(health.stderr).toBe(`Error: gateway timeout after 300ms\n${tail}`);
+      const call = await cli.run(['gateway', 'call', 'status', '--url', url, '--token', 'x', '--timeout', '300']);
+      expect(call.code).toBe(1);
+      expect(call.stderr).toBe(`Gateway call failed: Error: gateway timeout after 300ms\n${tail}`);
+    } finally {
+      silent.close();
+    }
+  });
+
   it('uses gateway.remote.url and gateway.remote.token in remote mode, ignoring the env token', async () => {
     cli.writeConfig({ gateway: { mode: 'remote', remote: { url: gw.url, token: gw.token } } });
     const r = await cli.run(['gateway', 'health'], { env: { CLAWDBOT_GATEWAY_TOKEN: 'ignored-in-remote-mode' } });

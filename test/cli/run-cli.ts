@@ -1,7 +1,7 @@
 // Runs `node bin/clawdbot.js …` as a real process with a temp HOME, state dir and config (never the
 // real home) and no CLAWDBOT_* from the developer's shell.
 
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,12 +13,19 @@ export interface CliResult {
   stderr: string;
 }
 
+export interface RunOptions {
+  input?: string;
+  env?: Record<string, string>;
+  /** Sees stdout as it arrives, with the process (e.g. to send it SIGINT mid-stream). */
+  onStdout?: (chunk: string, child: ChildProcess) => void;
+}
+
 export interface CliHome {
   home: string;
   configPath: string;
   env: NodeJS.ProcessEnv;
   writeConfig(config: Record<string, unknown>): void;
-  run(args: string[], options?: { input?: string; env?: Record<string, string> }): Promise<CliResult>;
+  run(args: string[], options?: RunOptions): Promise<CliResult>;
   remove(): void;
 }
 
@@ -40,7 +47,10 @@ export function makeCliHome(): CliHome {
         const child = spawn(process.execPath, [CLI, ...args], { cwd: REPO_ROOT, env: { ...env, ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
         let stdout = '';
         let stderr = '';
-        child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+        child.stdout.on('data', (d: Buffer) => {
+          stdout += d.toString();
+          options.onStdout?.(d.toString(), child);
+        });
         child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
         const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
         child.on('error', reject);

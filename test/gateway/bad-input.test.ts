@@ -2,7 +2,8 @@
 // is corrupted. Includes a property-based fuzz run of 10,000 generated frames.
 
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { connect as netConnect } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -166,6 +167,45 @@ describe('bad input', () => {
     expect(total).toBeGreaterThanOrEqual(10_000);
     for (const c of clients) await c.close();
   });
+
+  it('fuzz: chat and sessions methods with generated params answer once each and leave the session files intact', async () => {
+    // `agent` is left out: it answers twice by design (spec §9.4).
+    const methods = ['chat.send', 'chat.history', 'chat.abort', 'chat.inject', 'agent.wait', 'send', 'sessions.list', 'sessions.preview', 'sessions.reset', 'sessions.delete', 'sessions.patch'];
+    const value = fc.oneof(
+      fc.constantFrom('main', 'agent:main:main', 'agent:main:fuzz', 'agent:other:main', '', '/new', '/stop', '/status', 'webchat', 'allow', 'deny'),
+      fc.string({ maxLength: 16 }),
+      fc.jsonValue({ maxDepth: 2 }),
+    );
+    const keys = fc.constantFrom('sessionKey', 'message', 'idempotencyKey', 'runId', 'limit', 'key', 'keys', 'deleteTranscript', 'label', 'sendPolicy', 'timeoutMs', 'attachments', 'to', 'channel', 'x');
+    const request = fc.record({
+      type: fc.constant('req'),
+      id: fc.uuid(),
+      method: fc.constantFrom(...methods),
+      params: fc.oneof(fc.dictionary(keys, value, { maxKeys: 5 }), fc.jsonValue({ maxDepth: 2 })),
+    });
+    const c = await connectClient(gw.url, { token: gw.token });
+    const resCount = (): number => c.frames.filter((f) => f.type === 'res').length;
+    let total = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(request, { minLength: 250, maxLength: 250 }), async (frames) => {
+        const before = resCount();
+        for (const f of frames) c.send(JSON.stringify(f));
+        total += frames.length;
+        await c.waitUntil(() => resCount() >= before + frames.length, 10_000);
+        return resCount() === before + frames.length && !c.isClosed;
+      }),
+      { numRuns: 8, seed: 20260126, endOnFailure: true },
+    );
+    expect(total).toBe(2000);
+    // Whatever was created or reset: the index and every transcript line still parse.
+    const dir = join(gw.stateDir, 'agents', 'main', 'sessions');
+    expect(() => JSON.parse(readFileSync(join(dir, 'sessions.json'), 'utf8'))).not.toThrow();
+    for (const name of readdirSync(dir).filter((n) => n.endsWith('.jsonl'))) {
+      for (const line of readFileSync(join(dir, name), 'utf8').split('\n').filter(Boolean)) expect(() => JSON.parse(line)).not.toThrow();
+    }
+    expect((await c.request('sessions.list', {})).ok).toBe(true);
+    await c.close();
+  }, 60_000);
 
   it('fuzz: any first frame gets at most one answer, then the close code the spec gives it', async () => {
     const connectLike = fc.record(

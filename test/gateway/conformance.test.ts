@@ -9,52 +9,44 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDeviceAuthPayload } from '../../src/shared/protocol/device-auth';
 import { REPO_ROOT, startGateway, type RunningGateway } from '../support/gateway';
-import { connectClient, WsTestClient, type AnyFrame } from '../support/ws-client';
-import { makeDevice, signPayload, type TestDevice } from './helpers/device';
+import { connectClient, connectParams, WsTestClient, type AnyFrame } from '../support/ws-client';
+import { deviceBlock, makeDevice, signPayload, type TestDevice } from './helpers/device';
 import { compareFrame, FIXTURE_DIR, loadFixture, type Bindings, type CompareOptions } from './helpers/fixtures';
 
 const VERSION = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
+/** Chat, agent and sessions fixtures need a model server and a state of their own. */
+const CHAT_REPLAY = 'replayed against gateways with and without a model server: test/gateway/chat/conformance.test.ts';
+
 /** Fixtures not replayed here, and why. */
 const SKIPPED: Record<string, string> = {
-  'agent-no-model': 'chat engineer (agent runs): test/gateway/chat',
-  'agent-two-phase-ok': 'chat engineer (agent runs): test/gateway/chat',
-  'agent-wait-error': 'chat engineer (agent.wait): test/gateway/chat',
-  'agent-wait-ok': 'chat engineer (agent.wait): test/gateway/chat',
-  'agent-wait-unknown': 'chat engineer (agent.wait): test/gateway/chat',
-  'chat-abort-inflight': 'chat engineer: test/gateway/chat',
-  'chat-abort-midstream': 'chat engineer: test/gateway/chat',
-  'chat-abort-nothing': 'chat engineer: test/gateway/chat',
-  'chat-history-empty': 'chat engineer: test/gateway/chat',
-  'chat-history-with-messages': 'chat engineer: test/gateway/chat',
-  'chat-send-duplicate': 'chat engineer (REF-BUG 2, ours differs): test/gateway/chat',
-  'chat-send-no-model': 'chat engineer (REF-BUG 1, ours differs): test/gateway/chat',
-  'chat-send-stop-command': 'chat engineer: test/gateway/chat',
-  'chat-send-stream-final': 'chat engineer (needs a mock model provider): test/gateway/chat',
-  'invalid-params': 'chat engineer (chat.send param validation): test/gateway/chat',
-  'send-no-channel': 'chat engineer (send): test/gateway/chat',
-  'sessions-delete': 'chat engineer (sessions.*): test/gateway/chat',
-  'sessions-list': 'chat engineer (sessions.*): test/gateway/chat',
-  'sessions-list-empty': 'chat engineer (sessions.*): test/gateway/chat',
-  'sessions-preview-missing': 'chat engineer (sessions.*): test/gateway/chat',
-  'sessions-reset': 'chat engineer (sessions.*): test/gateway/chat',
-  'sessions-reset-then-history': 'chat engineer (sessions.*): test/gateway/chat',
-  'cli-call-status': 'status with two sessions in the chat engineer\'s store: the shape is covered by `status` here',
+  'agent-no-model': CHAT_REPLAY,
+  'agent-two-phase-ok': CHAT_REPLAY,
+  'agent-wait-error': CHAT_REPLAY,
+  'agent-wait-ok': CHAT_REPLAY,
+  'agent-wait-unknown': CHAT_REPLAY,
+  'chat-abort-inflight': CHAT_REPLAY,
+  'chat-abort-midstream': CHAT_REPLAY,
+  'chat-abort-nothing': CHAT_REPLAY,
+  'chat-history-empty': CHAT_REPLAY,
+  'chat-history-with-messages': CHAT_REPLAY,
+  'chat-send-duplicate': CHAT_REPLAY,
+  'chat-send-no-model': CHAT_REPLAY,
+  'chat-send-stop-command': CHAT_REPLAY,
+  'chat-send-stream-final': CHAT_REPLAY,
+  'invalid-params': CHAT_REPLAY,
+  'send-no-channel': CHAT_REPLAY,
+  'sessions-delete': CHAT_REPLAY,
+  'sessions-list': CHAT_REPLAY,
+  'sessions-list-empty': CHAT_REPLAY,
+  'sessions-preview-missing': CHAT_REPLAY,
+  'sessions-reset': CHAT_REPLAY,
+  'sessions-reset-then-history': CHAT_REPLAY,
+  'cli-call-status': CHAT_REPLAY,
+  'event-shutdown': 'stops the gateway: replayed on a gateway of its own (the last describe below)',
   'models-list': 'the reference\'s built-in catalog of several hundred models; we ship none (models.list lists configured providers): models-list-custom-provider below',
   'events-watcher-timeline': 'the whole 72 s capture run (chat, pairing, ticks) on one connection: covered piecewise by events.test.ts',
-  'event-tick': 'timing of the global timer: events.test.ts',
-  'event-health': 'timing of the periodic refresh: events.test.ts',
   'event-presence': 'we also broadcast presence on connect (spec: safe): events.test.ts',
-  'event-shutdown': 'needs SIGTERM: lifecycle.test.ts',
-  'node-session': 'two connections (node and operator) interleaved: nodes.test.ts',
-  'node-operator-side': 'two connections (node and operator) interleaved: nodes.test.ts',
-  'device-pair-approve': 'two connections (pending device and operator): devices.test.ts',
-  'device-pair-reject': 'two connections: devices.test.ts',
-  'device-paired-remote-hello-ok': 'follows an operator approval: devices.test.ts',
-  'device-signature-invalid': 'the signature must cover another payload: devices.test.ts',
-  'device-signature-expired': 'signedAt must be 11 min old: devices.test.ts',
-  'cli-stale-device-token-run1': 'a bogus stored device token: devices.test.ts',
-  'cli-stale-device-token-run2': 'follows run1: devices.test.ts',
 };
 
 /** Interleaved broadcasts that the capture kept but that are not what a fixture is about. */
@@ -103,6 +95,19 @@ function presenceListRule(a: unknown): string | null {
   return bad ? `bad entry ${JSON.stringify(bad)}` : null;
 }
 
+const counterRule = (a: unknown): string | null => (Number.isInteger(a) && (a as number) >= 0 ? null : `expected a counter, got ${JSON.stringify(a)}`);
+
+/** The paired list holds every device the fixtures before paired; each entry has the captured shape, never a token secret. */
+function pairedListRule(a: unknown): string | null {
+  if (!Array.isArray(a) || a.length === 0) return 'expected a non-empty array';
+  for (const e of a as Array<Record<string, unknown>>) {
+    const missing = ['deviceId', 'publicKey', 'platform', 'clientId', 'clientMode', 'role', 'roles', 'scopes', 'createdAtMs', 'approvedAtMs', 'tokens'].filter((k) => !(k in e));
+    if (missing.length > 0) return `entry ${String(e.deviceId)} lacks ${missing.join(', ')}`;
+    if (JSON.stringify(e.tokens).includes('"token"')) return `entry ${String(e.deviceId)} shows a token secret`;
+  }
+  return null;
+}
+
 /** Per-fixture comparison rules, for responses where ours deliberately or legitimately differs. */
 const FIXTURE_OPTIONS: Record<string, { rules?: CompareOptions['rules']; shapeOnly?: string[]; frames?: Record<number, CompareOptions> }> = {
   // We ship no built-in catalog: only the configured provider's model is listed, exactly as the reference lists it.
@@ -114,6 +119,12 @@ const FIXTURE_OPTIONS: Record<string, { rules?: CompareOptions['rules']; shapeOn
           : `models differ: ${JSON.stringify(a)}`,
     },
   },
+  // Counters depend on everything the gateway broadcast before; what matters is that they are there.
+  'event-tick': { rules: { seq: counterRule } },
+  'event-shutdown': { rules: { seq: counterRule } },
+  'device-pair-approve': { rules: { seq: counterRule, 'payload.paired': pairedListRule } },
+  'device-pair-reject': { rules: { seq: counterRule, 'payload.paired': pairedListRule } },
+  'event-health': { rules: { seq: counterRule, 'stateVersion.presence': counterRule, 'stateVersion.health': counterRule } },
   'system-presence': { rules: { payload: presenceListRule } },
   'cli-probe-connection': { frames: { 11: { rules: { payload: presenceListRule } } } },
   // Frame 5 is the chat engineer's chat.history; only the scope decision is ours.
@@ -126,7 +137,24 @@ interface ReplayContext {
   devices: Map<string, TestDevice>;
   methods: string[];
   headers?: Record<string, string>;
+  /** How the capture spoiled its device signature, for the fixtures about a bad one. */
+  badSignature?: BadSignature;
+  /** Called before waiting for an event the fixture shows next (e.g. to send SIGTERM before `shutdown`). */
+  beforeEvent?: (event: string) => void;
 }
+
+type BadSignature = 'expired' | 'other-payload';
+
+/** Fixtures whose device block was deliberately wrong in the capture, and how. */
+const BAD_SIGNATURES: Record<string, BadSignature> = {
+  // signedAt 11 minutes in the past (the limit is 10).
+  'device-signature-expired': 'expired',
+  // A signature made over a different payload.
+  'device-signature-invalid': 'other-payload',
+};
+
+/** The events a fixture is about; elsewhere they are interleaved noise. */
+const OWN_EVENTS: Record<string, string> = { 'event-tick': 'tick', 'event-health': 'health' };
 
 /** One device per replayed fixture (the capture numbered `<device-id:2>` with `<device-public-key>` for the same device). */
 function deviceFor(ctx: ReplayContext, _placeholder: string): TestDevice {
@@ -163,6 +191,7 @@ function materialize(value: unknown, ctx: ReplayContext, nonce: string | undefin
     const rawDevice = ((value as Record<string, unknown>).params as Record<string, unknown> | undefined)?.device as Record<string, unknown> | undefined;
     if (params && device && rawDevice && typeof rawDevice.signature === 'string' && rawDevice.signature.startsWith('<device-signature')) {
       const d = deviceFor(ctx, String(rawDevice.id).startsWith('<') ? String(rawDevice.id) : '<device-id>');
+      if (ctx.badSignature === 'expired') device.signedAt = Date.now() - 11 * 60_000;
       const client = params.client as Record<string, string>;
       const payload = buildDeviceAuthPayload({
         deviceId: String(device.id),
@@ -174,7 +203,7 @@ function materialize(value: unknown, ctx: ReplayContext, nonce: string | undefin
         token: (params.auth as { token?: string } | undefined)?.token ?? null,
         nonce: (device.nonce as string | undefined) ?? null,
       });
-      device.signature = signPayload(d, payload);
+      device.signature = signPayload(d, ctx.badSignature === 'other-payload' ? `${payload}|tampered` : payload);
     }
     return out;
   }
@@ -217,7 +246,8 @@ async function replay(name: string, ctx: ReplayContext): Promise<string[]> {
       if (expected.type === 'res') {
         actual = await client.response(String(materialize(expected.id, ctx, client.nonce)));
       } else if (expected.type === 'event') {
-        if (INTERLEAVED.has(String(expected.event))) continue;
+        if (INTERLEAVED.has(String(expected.event)) && OWN_EVENTS[name] !== expected.event) continue;
+        ctx.beforeEvent?.(String(expected.event));
         actual = await client.event(String(expected.event));
       } else throw new Error(`frame ${i}: unexpected fixture frame ${JSON.stringify(expected)}`);
       diffs.push(...compareFrame(expected, actual, ctx.bindings, optsFor(i)).map((d) => `frame ${i} (${expected.type} ${expected.event ?? expected.id}): ${d}`));
@@ -234,19 +264,89 @@ async function replay(name: string, ctx: ReplayContext): Promise<string[]> {
   return diffs;
 }
 
+/** The other side of a fixture that needs two connections: it acts when the replay waits for an event. */
+interface Partner {
+  beforeEvent?: (event: string) => void;
+  close(): Promise<unknown>;
+}
+
+/** The node of node-session.json, as it connected in the capture. */
+function connectCaptureNode(gw: RunningGateway): Promise<WsTestClient> {
+  return connectClient(gw.url, {
+    token: gw.token,
+    role: 'node',
+    scopes: [],
+    client: { id: 'node-host', displayName: 'fixture-node', version: '0.0.0-capture', platform: 'linux', mode: 'node' },
+    params: { caps: ['system'], commands: ['system.which', 'system.run', 'camera.snap'], permissions: { screenRecording: false }, pathEnv: '/usr/bin:/bin' },
+  });
+}
+
+/** A device of the capture's remote client asks to be paired (and is refused until an operator decides). */
+async function requestRemotePairing(ctx: ReplayContext, displayName: string): Promise<void> {
+  const d = makeDevice();
+  // The replay's own device: device-paired-remote-hello-ok (chained) connects with it after the approval.
+  ctx.devices.set('<device>', d);
+  const c = await WsTestClient.open(ctx.gw.url, { headers: { 'X-Forwarded-For': '203.0.113.9' } });
+  await c.event('connect.challenge');
+  const client = { id: 'gateway-client', displayName, version: '0.0.0-capture', platform: 'linux', mode: 'ui' };
+  const device = deviceBlock(d, { clientId: client.id, clientMode: client.mode, scopes: ['operator.admin'], token: ctx.gw.token, nonce: c.nonce });
+  const res = await c.request('connect', connectParams({ token: ctx.gw.token, scopes: ['operator.admin'], client, params: { caps: [], device } }));
+  if (res.error?.message !== 'pairing required') throw new Error(`expected "pairing required", got ${JSON.stringify(res)}`);
+  await c.waitClosed();
+}
+
+/** Pairing fixtures: an operator connection that was already past hello-ok sees a remote device ask. */
+const pairingPartner = (displayName: string) => async (_gw: RunningGateway, ctx: ReplayContext): Promise<Partner> => {
+  let asked: Promise<void> | undefined;
+  return {
+    beforeEvent: (event) => {
+      if (event === 'device.pair.requested') asked ??= requestRemotePairing(ctx, displayName);
+    },
+    close: async () => asked,
+  };
+};
+
+const PARTNERS: Record<string, (gw: RunningGateway, ctx: ReplayContext) => Promise<Partner>> = {
+  'device-pair-approve': pairingPartner('remote-device'),
+  'device-pair-reject': pairingPartner('rejected-device'),
+  // The node side: an operator asks for the invoke the node then answers.
+  'node-session': async (gw) => {
+    const operator = await connectClient(gw.url, { token: gw.token });
+    return {
+      beforeEvent: (event) => {
+        if (event === 'node.invoke.request') operator.send({ type: 'req', id: randomUUID(), method: 'node.invoke', params: { nodeId: 'node-host', command: 'system.which', params: { bins: ['ls'] }, idempotencyKey: randomUUID() } });
+      },
+      close: () => operator.close(),
+    };
+  },
+  // The operator side: the capture's node is connected and answers the one invoke it gets.
+  'node-operator-side': async (gw) => {
+    const node = await connectCaptureNode(gw);
+    void node
+      .next((f) => f.event === 'node.invoke.request', 10_000)
+      .then((req) => node.send({ type: 'req', id: randomUUID(), method: 'node.invoke.result', params: { id: req.payload.id, nodeId: 'node-host', ok: true, payloadJSON: '{"bins":{"ls":"/usr/bin/ls"}}' } }))
+      .catch(() => undefined);
+    return { close: () => node.close() };
+  },
+};
+
 const ALL = readdirSync(FIXTURE_DIR)
   .filter((f) => f.endsWith('.json'))
   .map((f) => f.slice(0, -5));
 
 /** Fixtures whose connection must look remote: an X-Forwarded-For header from an untrusted (loopback) proxy. */
-const REMOTE = new Set(['device-nonce-required-remote', 'device-pairing-required']);
+const REMOTE = new Set(['device-nonce-required-remote', 'device-pairing-required', 'device-paired-remote-hello-ok']);
 
 /** Replayed first, in this order: empty lists need a fresh state; each chained fixture uses the device token issued in the one before. */
 const ORDER = [
   'device-pair-list-empty', 'node-list-empty', 'device-v2-hello-ok', 'device-token-auth',
   'cli-connect-first-run', 'cli-connect-device-token', 'cli-health-verbose', 'cli-status-deep-channels-status', 'cli-probe-connection',
+  // A device whose stored token the gateway never issued: refused once; the next run with the shared token pairs it.
+  'cli-stale-device-token-run1', 'cli-stale-device-token-run2',
+  // An operator approves a remote device, which then gets in; another one is rejected.
+  'device-pair-approve', 'device-paired-remote-hello-ok', 'device-pair-reject',
 ];
-const CHAINED = new Set(['device-token-auth', 'cli-connect-device-token', 'cli-health-verbose', 'cli-status-deep-channels-status', 'cli-probe-connection']);
+const CHAINED = new Set(['device-token-auth', 'cli-connect-device-token', 'cli-health-verbose', 'cli-status-deep-channels-status', 'cli-probe-connection', 'cli-stale-device-token-run2', 'device-paired-remote-hello-ok']);
 
 describe('conformance with the reference gateway fixtures', () => {
   let gw: RunningGateway;
@@ -273,9 +373,37 @@ describe('conformance with the reference gateway fixtures', () => {
   const replayed = [...ORDER, ...ALL.filter((n) => !SKIPPED[n] && !ORDER.includes(n))];
   for (const name of replayed) {
     it(`replays ${name}`, async () => {
-      const ctx: ReplayContext = { gw, bindings, devices, methods, headers: REMOTE.has(name) ? { 'X-Forwarded-For': '203.0.113.9' } : undefined };
-      const diffs = await replay(name, ctx);
-      expect(diffs).toEqual([]);
+      const ctx: ReplayContext = { gw, bindings, devices, methods, headers: REMOTE.has(name) ? { 'X-Forwarded-For': '203.0.113.9' } : undefined, badSignature: BAD_SIGNATURES[name] };
+      const partner = await PARTNERS[name]?.(gw, ctx);
+      ctx.beforeEvent = partner?.beforeEvent;
+      try {
+        expect(await replay(name, ctx)).toEqual([]);
+      } finally {
+        await partner?.close();
+      }
     });
   }
+});
+
+describe('conformance: the shutdown fixture', () => {
+  it('replays event-shutdown (SIGTERM: shutdown event, then close 1012)', async () => {
+    const gw = await startGateway();
+    try {
+      let stopping: Promise<void> | undefined;
+      const ctx: ReplayContext = {
+        gw, bindings: new Map(), devices: new Map(), methods: [], beforeEvent: (event) => {
+          if (event === 'shutdown') stopping ??= gw.stop('SIGTERM');
+        },
+      };
+      const c = await WsTestClient.open(gw.url);
+      const hello = await c.connect({ token: gw.token });
+      ctx.methods = hello.payload.features.methods as string[];
+      await c.close();
+      expect(await replay('event-shutdown', ctx)).toEqual([]);
+      await stopping;
+      expect(await gw.exited).toBe(0);
+    } finally {
+      await gw.stop();
+    }
+  });
 });

@@ -54,6 +54,19 @@ describe('gateway lifecycle', () => {
     await c.close();
   });
 
+  it('adding the generated token to a hand-edited JSON5 config keeps the file as it was in clawdbot.json.bak', async () => {
+    const { stateDir, configPath } = tempHome();
+    const original = "// my gateway\n{ gateway: { mode: 'local', bind: 'loopback' /* the default */ }, models: { providers: {} } }\n";
+    writeFileSync(configPath, original, { mode: 0o600 });
+    const gw = await started(startGateway({ noConfig: true, stateDir }));
+    const config = JSON.parse(readFileSync(configPath, 'utf8')) as { gateway: { mode: string; bind: string; auth: { token: string } } };
+    expect(config.gateway).toMatchObject({ mode: 'local', bind: 'loopback' });
+    expect(config.gateway.auth.token.length).toBeGreaterThanOrEqual(32);
+    expect(readFileSync(`${configPath}.bak`, 'utf8')).toBe(original);
+    expect(statSync(`${configPath}.bak`).mode & 0o777).toBe(0o600);
+    expect(gw.output()).toContain(`the file as it was is in ${configPath}.bak`);
+  });
+
   it('prints exactly one "listening on" line and never the token', async () => {
     const gw = await started(startGateway());
     expect(gw.output().match(/listening on ws:\/\/127\.0\.0\.1:\d+/g)).toHaveLength(1);
@@ -78,6 +91,16 @@ describe('gateway lifecycle', () => {
     expect(typeof shutdown.seq).toBe('number');
     expect(await operator.waitClosed()).toEqual({ code: 1012, reason: 'service restart' });
     expect((await node.waitClosed()).code).toBe(1012);
+    await stopping;
+    expect(await gw.exited).toBe(0);
+  });
+
+  it('SIGINT (Ctrl-C in the terminal) stops it the same way: shutdown, then 1012', async () => {
+    const gw = await startGateway();
+    const c = await connectClient(gw.url, { token: gw.token });
+    const stopping = gw.stop('SIGINT');
+    expect((await c.event('shutdown')).payload).toEqual({ reason: 'gateway stopping', restartExpectedMs: null });
+    expect(await c.waitClosed()).toEqual({ code: 1012, reason: 'service restart' });
     await stopping;
     expect(await gw.exited).toBe(0);
   });

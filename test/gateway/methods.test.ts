@@ -1,7 +1,7 @@
 // The gateway's own methods against a real process: config.get (redacted), config.set/patch with
 // baseHash, logs.tail with a cursor, health and status shapes, models.list, and features.methods.
 
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import JSON5 from 'json5';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REDACTED } from '../../src/config/redact';
@@ -65,6 +65,9 @@ describe('gateway methods', () => {
       const res = await probe.request(m, {});
       expect(res.error?.message ?? '', m).not.toMatch(/^unknown method/);
     }
+    // Handled but not advertised, as the reference (spec §9.3).
+    expect(methods).not.toContain('chat.inject');
+    expect((await probe.request('chat.inject', {})).error.message).toMatch(/^invalid chat.inject params: /);
     expect((await probe.request('no.such.method', {})).error).toEqual({ code: 'INVALID_REQUEST', message: 'unknown method: no.such.method' });
     expect((await probe.request('toString', {})).error.message).toBe('unknown method: toString');
     await probe.close();
@@ -114,6 +117,15 @@ describe('gateway methods', () => {
     expect(onDisk.gateway.auth.token).toBe(gw.token);
     expect((await c.request('status', {})).payload.heartbeat.agents[0].every).toBe('15m');
     expect((await c.request('config.patch', { raw: 'not json5 {' , baseHash: res.payload.hash })).error.message).toMatch(/^raw is not valid JSON5/);
+  });
+
+  it('config.patch over a hand-edited JSON5 file keeps the file as it was in clawdbot.json.bak', async () => {
+    const handEdited = `// edited by hand\n${readFileSync(gw.configPath, 'utf8')}`;
+    writeFileSync(gw.configPath, handEdited, { mode: 0o600 });
+    const got = await c.request('config.get', {});
+    expect((await c.request('config.patch', { raw: '{ agents: { defaults: { heartbeat: { every: "20m" } } } }', baseHash: got.payload.hash })).ok).toBe(true);
+    expect(readFileSync(`${gw.configPath}.bak`, 'utf8')).toBe(handEdited);
+    expect(JSON.parse(readFileSync(gw.configPath, 'utf8')).agents.defaults.heartbeat.every).toBe('20m');
   });
 
   it('logs.tail returns the tail, then only what was appended after the cursor', async () => {

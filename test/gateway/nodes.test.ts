@@ -42,7 +42,7 @@ describe('nodes', () => {
         platform: 'linux',
         remoteIp: '127.0.0.1',
         caps: ['system'],
-        commands: ['system.which', 'system.run'],
+        commands: ['system.run', 'system.which'],
         pathEnv: '/usr/bin:/bin',
         permissions: { screenRecording: false },
         paired: false,
@@ -61,6 +61,8 @@ describe('nodes', () => {
     const req = await node.event('node.invoke.request');
     expect(req.seq).toBeUndefined();
     expect(req.payload).toMatchObject({ nodeId: 'node-host', command: 'system.which', paramsJSON: '{"bins":["ls"]}', idempotencyKey: 'k1' });
+    // No timeoutMs given, none announced (node-session).
+    expect(req.payload).not.toHaveProperty('timeoutMs');
     const ack = await node.request('node.invoke.result', { id: req.payload.id, nodeId: 'node-host', ok: true, payloadJSON: '{"bins":{"ls":"/usr/bin/ls"}}' });
     expect(ack.payload).toEqual({ ok: true });
     const res = await pending;
@@ -68,8 +70,9 @@ describe('nodes', () => {
   });
 
   it('reports a node error as UNAVAILABLE with the node\'s message', async () => {
-    const pending = operator.request('node.invoke', { nodeId: 'node-host', command: 'system.run', params: { argv: ['false'] }, idempotencyKey: 'k2' });
+    const pending = operator.request('node.invoke', { nodeId: 'node-host', command: 'system.run', params: { argv: ['false'] }, timeoutMs: 5000, idempotencyKey: 'k2' });
     const req = await node.event('node.invoke.request');
+    expect(req.payload.timeoutMs).toBe(5000);
     await node.request('node.invoke.result', { id: req.payload.id, nodeId: 'node-host', ok: false, error: { code: 'EXIT', message: 'exit 1' } });
     const res = await pending;
     expect(res.error).toEqual({ code: 'UNAVAILABLE', message: 'exit 1', details: { nodeError: { code: 'EXIT', message: 'exit 1' } } });

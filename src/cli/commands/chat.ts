@@ -66,6 +66,8 @@ export function run(args: string[]): Promise<number> {
     await withGateway({ ...conn, timeoutMs: 0 }, async (client, hello) => {
       const sessionKey = stringFlag(p, 'session') ?? hello.snapshot.sessionDefaults?.mainSessionKey ?? 'agent:main:main';
       const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY === true });
+      // Iterate from the start: lines typed (or piped) while the history loads are buffered, not lost.
+      const lines = rl[Symbol.asyncIterator]();
       let closedBy: GatewayError | undefined;
       client.on('close', (ev) => {
         closedBy = ev.error;
@@ -80,7 +82,7 @@ export function run(args: string[]): Promise<number> {
       await showHistory(client, sessionKey, historyLimit);
       rl.setPrompt('you> ');
       rl.prompt();
-      for await (const line of rl) {
+      for await (const line of lines) {
         const message = line.trim();
         if (message === '/exit' || message === '/quit') break;
         if (message) {

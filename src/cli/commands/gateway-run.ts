@@ -133,6 +133,7 @@ export async function run(args: string[]): Promise<number> {
   }
 
   let generatedToken = false;
+  let keptOriginal: string | undefined;
   if (auth.mode === 'token' && !auth.token && !auth.password) {
     // Secure by default: a first start without any secret makes one and keeps it in the config.
     const token = randomBytes(24).toString('base64url');
@@ -142,7 +143,7 @@ export async function run(args: string[]): Promise<number> {
         const a = (g.auth ??= {}) as Record<string, unknown>;
         a.mode ??= 'token';
         a.token = token;
-      });
+      }, (backup) => (keptOriginal = backup));
     } catch (err) {
       return fail([`Gateway failed to start: could not save a generated token: ${(err as Error).message}`]);
     }
@@ -158,6 +159,7 @@ export async function run(args: string[]): Promise<number> {
   log.addSecret(auth.token);
   log.addSecret(auth.password);
   if (generatedToken) log.info(`no gateway token was configured: generated one and saved it to ${configPath} (gateway.auth.token)`);
+  if (keptOriginal) log.info(`the config file had JSON5 comments or syntax, which the rewrite cannot keep: the file as it was is in ${keptOriginal}`);
 
   let lock: HeldLock | undefined;
   if (env.CLAWDBOT_ALLOW_MULTI_GATEWAY !== '1') {

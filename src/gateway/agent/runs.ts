@@ -277,7 +277,8 @@ export class RunManager {
       e.abortedLastRun = false;
     });
     this.emitAgent(run, 'lifecycle', { phase: 'end', endedAt });
-    this.finish(run, { status: 'ok', text: result.text, provider: model.provider, model: model.id, usage: result.usage }, result.text === '' ? undefined : message);
+    // The chat event carries the text only; the transcript (chat.history) keeps the model and usage too.
+    this.finish(run, { status: 'ok', text: result.text, provider: model.provider, model: model.id, usage: result.usage }, result.text === '' ? undefined : assistantMessage(result.text, endedAt));
   }
 
   /** What the user saw of an aborted reply stays in the transcript, marked as aborted. */

@@ -8,6 +8,7 @@ import { invalidRequest, unavailable, type MethodTable } from '../methods/types'
 import { primaryModelRef } from '../providers/config';
 import { boundHistory, DEFAULT_HISTORY_LIMIT, MAX_HISTORY_LIMIT } from './history';
 import { checkParams, ParamsError } from './params';
+import { modelDefaults } from './summaries';
 import { defaultRunTimeoutMs, handler, noteWebchatOrigin, replay, sessionKeyParam, type CachedResponse, type ChatCore } from './core';
 
 const MAX_ATTACHMENT_BYTES = 5_000_000;
@@ -82,7 +83,7 @@ export function chatMethods(core: ChatCore): MethodTable<unknown> {
       const payload: Record<string, unknown> = { sessionKey: params.sessionKey };
       if (entry) payload.sessionId = entry.sessionId;
       payload.messages = messages;
-      payload.thinkingLevel = entry?.thinkingLevel ?? 'off';
+      payload.thinkingLevel = entry?.thinkingLevel ?? modelDefaults(core.deps.getConfig()).thinkingLevel;
       respond.ok(payload);
     }),
 

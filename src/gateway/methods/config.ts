@@ -58,8 +58,8 @@ function writeConfig(call: MethodCall<GatewayContext>, build: (current: Obj, inc
     return call.respond.error(invalidRequest((err as Error).message));
   }
   try {
-    const { hash } = store.write(next);
-    call.services.log.info('config written', { method: call.method, path: store.path });
+    const { hash, backup } = store.write(next);
+    call.services.log.info('config written', { method: call.method, path: store.path, ...(backup ? { previousFileKeptAt: backup } : {}) });
     call.respond.ok({ ok: true, path: store.path, config: redactSecrets(next), hash });
   } catch (err) {
     if (err instanceof ConfigError) {

@@ -1,5 +1,6 @@
 // The method table: the gateway's own methods plus the chat services' (chat.*, agent, sessions.*,
-// send). features.methods lists exactly these names.
+// send). features.methods lists these names, except the few the reference handles without
+// advertising them (spec §9.3: chat.inject); clients use the list to enable features.
 
 import type { ChatServices } from '../chat/index';
 import type { GatewayContext } from '../context';
@@ -10,6 +11,14 @@ import { modelMethods } from './models';
 import { nodeMethods } from './nodes';
 import { systemMethods } from './system';
 import type { MethodTable } from './types';
+
+/** Handled, but left out of features.methods as the reference does. */
+const NOT_ADVERTISED = new Set(['chat.inject']);
+
+/** The names hello-ok's features.methods lists. */
+export function advertisedMethods(table: MethodTable<unknown>): string[] {
+  return Object.keys(table).filter((name) => !NOT_ADVERTISED.has(name));
+}
 
 export function buildMethodTable(chat: ChatServices): MethodTable<unknown> {
   const own: MethodTable<GatewayContext> = {

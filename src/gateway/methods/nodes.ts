@@ -20,7 +20,6 @@ const RESULT = s.object(
 );
 const EVENT = s.object({ event: s.nonEmpty(), payload: s.unknown(), payloadJSON: s.string() }, ['event']);
 
-const DEFAULT_INVOKE_TIMEOUT_MS = 30_000;
 
 type NodeView = NodeInfo & { paired: boolean; connected: boolean };
 
@@ -66,7 +65,7 @@ export const nodeMethods: MethodTable<GatewayContext> = {
     const allow = allowedCommands(node.info.platform, gatewayConfig(ctx.config.get()).nodes);
     const check = checkNodeCommand(p.command, node.info.commands, allow);
     if (!check.ok) return call.respond.error(invalidRequest('node command not allowed', { reason: check.reason, command: p.command }));
-    const outcome = await ctx.nodes.invoke(node, p.command, p.params, p.timeoutMs ?? DEFAULT_INVOKE_TIMEOUT_MS, p.idempotencyKey);
+    const outcome = await ctx.nodes.invoke(node, p.command, p.params, p.timeoutMs, p.idempotencyKey);
     if (!outcome.ok) return call.respond.error(unavailable(outcome.message, { nodeError: outcome.nodeError ?? null }));
     call.respond.ok({ ok: true, nodeId: p.nodeId, command: p.command, payload: outcome.payload, payloadJSON: outcome.payloadJSON });
   },

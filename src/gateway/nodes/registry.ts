@@ -22,6 +22,9 @@ export interface NodeInfo {
   connectedAtMs?: number;
 }
 
+/** How long node.invoke waits for the node when the operator gave no timeoutMs (spec §9.7). */
+const DEFAULT_INVOKE_TIMEOUT_MS = 30_000;
+
 export interface ConnectedNode {
   info: NodeInfo;
   caller: Caller;
@@ -67,17 +70,18 @@ export class NodeRegistry {
     return undefined;
   }
 
-  invoke(node: ConnectedNode, command: string, params: unknown, timeoutMs: number, idempotencyKey: string | undefined): Promise<InvokeOutcome> {
+  /** `timeoutMs` as the operator gave it: the request tells the node only a timeout it was given (as the reference). */
+  invoke(node: ConnectedNode, command: string, params: unknown, timeoutMs: number | undefined, idempotencyKey: string | undefined): Promise<InvokeOutcome> {
     const id = randomUUID();
     return new Promise((resolve) => {
-      const timer = setTimeout(() => this.settle(id, { ok: false, message: 'node invoke timed out' }), timeoutMs);
+      const timer = setTimeout(() => this.settle(id, { ok: false, message: 'node invoke timed out' }), timeoutMs ?? DEFAULT_INVOKE_TIMEOUT_MS);
       this.pending.set(id, { nodeId: node.info.nodeId, connId: node.caller.connId, resolve, timer });
       node.caller.sendEvent('node.invoke.request', {
         id,
         nodeId: node.info.nodeId,
         command,
         paramsJSON: params === undefined ? null : JSON.stringify(params),
-        timeoutMs,
+        ...(timeoutMs !== undefined ? { timeoutMs } : {}),
         ...(idempotencyKey ? { idempotencyKey } : {}),
       });
     });

@@ -4,7 +4,7 @@
 // Transcripts are loaded lazily, cached in memory, and appended through one queue per session.
 
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync } from 'node:fs';
 import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../config/file';
@@ -37,8 +37,11 @@ export interface SessionEntry {
   origin?: { label?: string; provider: string; surface: string; chatType: string };
 }
 
-/** Fields a reset keeps: what the user chose for the session, not what the conversation produced. */
-const KEPT_ON_RESET = ['label', 'displayName', 'thinkingLevel', 'verboseLevel', 'reasoningLevel', 'elevatedLevel', 'sendPolicy', 'lastChannel', 'origin'] as const;
+/**
+ * Fields a reset keeps, as the reference's (sessions-reset-then-history): what the user chose for the
+ * session and the model it ran on, not what the conversation produced (tokens, display name).
+ */
+const KEPT_ON_RESET = ['label', 'thinkingLevel', 'verboseLevel', 'reasoningLevel', 'elevatedLevel', 'sendPolicy', 'lastChannel', 'origin', 'model', 'contextTokens'] as const;
 
 const INDEX_WRITE_DELAY_MS = 250;
 
@@ -223,16 +226,25 @@ export class SessionStore {
         this.log.warn('sessions.json is damaged; rebuilding it from the transcripts', { file: this.indexPath, movedTo: aside, error: problem });
       }
     }
+    const unusable: string[] = [];
     if (parsed !== undefined) {
       for (const [key, value] of Object.entries(parsed as Record<string, unknown>)) {
         const entry = normalizeEntry(value);
         if (entry) this.entries.set(key, entry);
+        else unusable.push(key);
       }
+    }
+    if (unusable.length > 0) {
+      // The next index write would drop these entries for good: keep the file as it was, and bring
+      // the sessions back from their transcripts where they have one.
+      const aside = `${this.indexPath}.damaged.${Date.now()}`;
+      copyFileSync(this.indexPath, aside);
+      this.log.warn('sessions.json has entries without a usable sessionId; restoring them from the transcripts', { file: this.indexPath, keys: unusable, copiedTo: aside });
     }
     // The index is written synchronously whenever a session is created, so an intact index is
     // complete; only a missing or damaged one is rebuilt (a kept transcript of a deleted session
     // must not come back).
-    if (parsed === undefined) {
+    if (parsed === undefined || unusable.length > 0) {
       this.reconcileWithTranscripts();
       if (exists || this.entries.size > 0) this.writeIndexNow();
     }

@@ -78,6 +78,9 @@ describe('chat through a real gateway', () => {
     const t = await c.next(isTerminal(runId), 3000);
     expect(t.payload).toMatchObject({ state: 'error', sessionKey: 'main' });
     expect(t.payload.errorMessage).toMatch(/No model provider is configured/);
+    // It names the gateway's real config file and what to add there.
+    expect(t.payload.errorMessage).toContain(`the config file (${gw.configPath})`);
+    expect(t.payload.errorMessage).toContain('models: { providers: {');
   });
 
   it('kill -9 mid-stream, restart: the acknowledged message is there and the gateway keeps working', async () => {
@@ -210,7 +213,8 @@ describe('chat through a real gateway', () => {
     expect((await c.request('chat.history', { sessionKey: 'main', limit: 1001 })).error.message).toBe('invalid chat.history params: at /limit: must be <= 1000');
     expect((await c.request('chat.history', { sessionKey: 'main', limit: 0 })).error.message).toBe('invalid chat.history params: at /limit: must be >= 1');
     const empty = await c.request('chat.history', { sessionKey: 'main' });
-    expect(empty.payload).toEqual({ sessionKey: 'main', messages: [], thinkingLevel: 'off' });
+    // No provider: the built-in default model reasons, so the level defaults to "low" (chat-history-empty).
+    expect(empty.payload).toEqual({ sessionKey: 'main', messages: [], thinkingLevel: 'low' });
 
     // 14 messages of 480 KB (each under the 512 KiB frame limit) make a transcript over 6 MiB.
     for (let i = 0; i < 14; i++) {

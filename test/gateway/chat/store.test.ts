@@ -69,6 +69,23 @@ describe('SessionStore', () => {
     expect(JSON.parse(readFileSync(b.indexPath, 'utf8'))['agent:main:main'].sessionId).toBe(a.get('agent:main:main')?.sessionId);
   });
 
+  it('restores an index entry without a usable sessionId from its transcript, keeping the file it found', async () => {
+    const a = new SessionStore(dir, log);
+    await a.append('agent:main:main', user('hello'));
+    await a.append('agent:main:work', user('work'));
+    await a.flush();
+    const index = JSON.parse(readFileSync(a.indexPath, 'utf8')) as Record<string, Record<string, unknown>>;
+    index['agent:main:work']!.sessionId = '../not an id';
+    writeFileSync(a.indexPath, JSON.stringify(index));
+    const b = new SessionStore(dir, log);
+    expect(b.get('agent:main:work')?.sessionId).toBe(a.get('agent:main:work')?.sessionId);
+    expect((await b.lines('agent:main:work'))[0]?.message.content[0]?.text).toBe('work');
+    expect(b.get('agent:main:main')?.sessionId).toBe(a.get('agent:main:main')?.sessionId);
+    expect(warnings.some((w) => /without a usable sessionId/.test(w))).toBe(true);
+    const aside = readdirSync(a.dir).find((f) => f.startsWith('sessions.json.damaged.'));
+    expect(JSON.parse(readFileSync(join(a.dir, aside!), 'utf8'))['agent:main:work'].sessionId).toBe('../not an id');
+  });
+
   it('rebuilds a missing index from the transcripts', async () => {
     const a = new SessionStore(dir, log);
     await a.append('agent:main:main', user('hello'));

@@ -1,4 +1,8 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { updateConfigFile } from '../../../src/config/file';
 import { authStartupProblem, resolveGatewayPort, resolveServerAuth } from '../../../src/config/gateway-settings';
 import { REDACTED, redactRawText, redactSecrets, restoreRedacted } from '../../../src/config/redact';
 import { ConfigError, validateConfig } from '../../../src/config/schema';
@@ -89,5 +93,30 @@ describe('redaction', () => {
     const incoming = { gateway: { auth: { token: REDACTED, password: 'new-pw' } } };
     expect(restoreRedacted(incoming, config)).toEqual({ gateway: { auth: { token: 'tok-123456', password: 'new-pw' } } });
     expect(() => restoreRedacted({ gateway: { auth: { secret: REDACTED } } }, config)).toThrow('gateway.auth.secret');
+  });
+});
+
+describe('config file rewrites', () => {
+  it('keep a hand-edited JSON5 file (comments, unquoted keys) at <path>.bak, but not a plain JSON one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'clawdbot-config-'));
+    try {
+      const path = join(dir, 'clawdbot.json');
+      const original = '// mine\n{ gateway: { port: 20000, }, }\n';
+      writeFileSync(path, original);
+      const kept: string[] = [];
+      updateConfigFile(path, (c) => void (c.logging = { level: 'info' }), (b) => kept.push(b));
+      expect(kept).toEqual([`${path}.bak`]);
+      expect(readFileSync(`${path}.bak`, 'utf8')).toBe(original);
+      expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({ gateway: { port: 20000 }, logging: { level: 'info' } });
+      // Plain JSON loses nothing when rewritten: the backup of the hand-edited file stays as it was.
+      updateConfigFile(path, (c) => void (c.gateway = { port: 20001 }), (b) => kept.push(b));
+      expect(kept).toHaveLength(1);
+      expect(readFileSync(`${path}.bak`, 'utf8')).toBe(original);
+      const fresh = join(dir, 'fresh.json');
+      updateConfigFile(fresh, (c) => void (c.gateway = {}));
+      expect(existsSync(`${fresh}.bak`)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
