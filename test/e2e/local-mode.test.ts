@@ -34,7 +34,9 @@ async function twinWithModel(): Promise<{ page: Page; model: ModelServer; home: 
 
 describe.skipIf(missing)(`the renderer through the browser twin, local mode${missing ? ` (skipped: ${missing})` : ''}`, () => {
   it('switches to local mode, shows health, chats with the model, and tails the logs', { timeout: E2E_TIMEOUT_MS }, async () => {
-    const { page, twin } = await twinWithModel();
+    const { page, twin, model } = await twinWithModel();
+    // A reply worth a screenshot: Markdown with a list and a code block.
+    model.set({ pieces: ['Hello from the mock model. ', 'Here is **Markdown**:\n\n', '- a list item\n- `inline code`\n\n', '```js\nconsole.log("hi");\n```\n'] });
     expect(await waitForStatus(page, /^Not configured/)).toMatch(/^Not configured/);
 
     await page.getByRole('tab', { name: 'Settings' }).click();
@@ -56,6 +58,10 @@ describe.skipIf(missing)(`the renderer through the browser twin, local mode${mis
     await box.press('Enter');
     const reply = page.getByRole('article', { name: 'Assistant message' });
     await expect.poll(() => reply.textContent(), { timeout: 30_000 }).toContain('Hello from the mock model.');
+    // The whole reply, rendered: the stream has ended (the article is no longer busy).
+    await expect.poll(() => reply.getAttribute('aria-busy'), { timeout: 30_000 }).toBe('false');
+    expect(await reply.locator('li code').textContent()).toBe('inline code');
+    await reply.getByRole('button', { name: 'Copy code' }).waitFor();
     expect(await page.getByRole('article', { name: 'Your message' }).count()).toBe(1);
     expect(await reply.count()).toBe(1);
     expect(await box.inputValue()).toBe('');

@@ -40,7 +40,12 @@ async function remoteRig(): Promise<RemoteRig> {
   cleanups.push(() => model.close());
   const gateway = await startGateway({ config: providerConfig(model.baseUrl), env: { ANTHROPIC_API_KEY: '', OPENAI_API_KEY: '' } });
   cleanups.push(() => gateway.stop());
-  const ssh = await startSshServer();
+  // Remote help runs commands over SSH; the test server runs none, so it answers as the remote host would.
+  const remoteConfig = JSON.stringify({ gateway: { port: gateway.port, auth: { token: gateway.token } } });
+  const ssh = await startSshServer({
+    execReply: (command) =>
+      command.startsWith('cat ') ? { stdout: remoteConfig } : command.startsWith('tail ') ? { stdout: 'gateway listening on 127.0.0.1\nhealth ok\n' } : { stdout: `exec: ${command}\n` },
+  });
   cleanups.push(() => ssh.stop());
   const home = tempHome({}, { CLAWDBOT_GATEWAY_PORT: String(await unusedPort()) });
   cleanups.push(() => home.cleanup());
@@ -114,6 +119,20 @@ describe.skipIf(missing)(`the renderer through the browser twin, remote mode${mi
     const reply = page.getByRole('article', { name: 'Assistant message' });
     await expect.poll(() => reply.textContent(), { timeout: 30_000 }).toContain('Hello from the mock model.');
     expect(await reply.count()).toBe(1);
+
+    // Remote help over the same SSH session: nothing runs on the remote host before the user confirms.
+    await page.getByRole('tab', { name: 'Settings' }).click();
+    const help = page.getByRole('region', { name: 'Remote help' });
+    await help.getByRole('button', { name: 'Read port and token from the remote' }).click();
+    await help.getByRole('group', { name: 'Confirm remote command' }).waitFor();
+    expect(rig.ssh.execLog.filter((c) => c.startsWith('cat '))).toEqual([]);
+    await help.getByRole('button', { name: 'Run it' }).click();
+    await expect.poll(() => help.textContent(), { timeout: 30_000 }).toContain(`Saved from the remote config: port ${rig.gateway.port}, the token.`);
+    expect(rig.ssh.execLog.filter((c) => c.startsWith('cat '))).toHaveLength(1);
+    await help.getByRole('button', { name: "Show the remote gateway's log" }).click();
+    await help.getByRole('button', { name: 'Run it' }).click();
+    await expect.poll(() => help.getByRole('region', { name: 'Remote gateway log' }).textContent(), { timeout: 30_000 }).toContain('health ok');
+    await screenshot(page, 'settings-remote-help');
   });
 
   it('finishes a reply whose tunnel dropped mid-stream, showing each message once', { timeout: E2E_TIMEOUT_MS }, async () => {

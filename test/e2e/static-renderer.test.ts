@@ -20,8 +20,13 @@ let browser: Browser | undefined;
 let server: Server | undefined;
 let baseUrl = '';
 
+interface FakePreloadOptions {
+  historySize: number;
+  mode?: 'local' | 'remote';
+}
+
 /** Runs in the page before app.js: the preload's window.clawdbot, answering from memory. */
-function installFakePreload(historySize: number): void {
+function installFakePreload({ historySize, mode = 'local' }: FakePreloadOptions): void {
   const listeners: Record<string, Array<(p: unknown) => void>> = {};
   const history = Array.from({ length: historySize }, (_, i) => ({
     id: `m${i}`,
@@ -30,22 +35,35 @@ function installFakePreload(historySize: number): void {
     timestamp: i,
     status: 'final',
   }));
+  const remote = { target: 'gpu-box', resolvedDescription: 'alice@gpu-box.example.com:22 via jump1', tunnelState: 'ready', localPort: 18790, remotePort: 18789, forwards: [] };
   const state = {
-    mode: 'local', phase: 'ready', statusText: 'Connected to the local gateway on port 18789', endpointUrl: 'ws://127.0.0.1:18789',
+    mode, phase: 'ready', statusText: 'Connected to the local gateway on port 18789', endpointUrl: 'ws://127.0.0.1:18789',
     health: { ok: true, checkedAt: 0, latencyMs: 3, latencyHistory: [4, 3, 5, 3, 6, 4, 3, 3, 4, 5], consecutiveMisses: 0, gatewayVersion: '0.1.0', uptimeMs: 5000, sessionCount: 1 },
-    lastError: null, transitions: [], local: { port: 18789, adopted: false, restarts: 0 }, remote: null, hostKeyPrompt: null,
+    lastError: null, transitions: [], local: mode === 'local' ? { port: 18789, adopted: false, restarts: 0 } : null, remote: mode === 'remote' ? remote : null, hostKeyPrompt: null,
     gatewayConnected: true, warnings: [], version: '0.1.0',
   };
   const settings = {
-    version: 1, mode: 'local', localPort: 18789, theme: 'system', startAtLogin: false, hasGatewayToken: false, hasGatewayPassword: false,
-    remote: { target: '', identityFile: '', remotePort: 18789, localPort: null, hostKeyPolicy: 'ask', knownHostsFile: '', startGatewayIfDown: false, forwards: [] },
+    version: 1, mode, localPort: 18789, theme: 'system', startAtLogin: false, hasGatewayToken: false, hasGatewayPassword: false,
+    remote: { target: mode === 'remote' ? 'gpu-box' : '', identityFile: '', remotePort: 18789, localPort: null, hostKeyPolicy: 'ask', knownHostsFile: '', startGatewayIfDown: false, forwards: [] },
   };
   const sent: unknown[] = [];
+  const saved: unknown[] = [];
   const answers: Record<string, (input: { clientMessageId?: string }) => unknown> = {
     getState: () => state,
     getSettings: () => settings,
     getLogs: () => [],
-    chatListSessions: () => [{ key: 'agent:main:main', updatedAt: 1 }],
+    chatListSessions: () => [{ key: 'agent:main:main', updatedAt: 2 }, { key: 'agent:main:notes', displayName: 'Notes', updatedAt: 1, lastMessagePreview: 'file the report' }],
+    previewSshTarget: () => ({ ok: true, description: 'alice@gpu-box.example.com:22 via jump1 (ssh agent)', user: 'alice', host: 'gpu-box.example.com', port: 22, proxyJump: ['jump1'] }),
+    // A long unbroken fingerprint, as real host-key layers have.
+    testRemote: () => [
+      { layer: 'dns', label: 'Name resolution', status: 'pass', message: 'gpu-box.example.com is 10.0.0.7' },
+      { layer: 'host-key', label: 'Host key', status: 'pass', message: 'SHA256:2Jc7mBq3v0Yx9Q3rS4aV1nTzKp8LwEeFhGiHjJkLmNo matches known_hosts' },
+      { layer: 'gateway-auth', label: 'Gateway auth', status: 'fail', message: 'The gateway refused the token.', hint: 'Use "Read port and token from the remote" or paste gateway.auth.token.' },
+    ],
+    saveSettings: (patch) => {
+      saved.push(patch);
+      return settings;
+    },
     chatHistory: () => history,
     chatSend: (input) => {
       sent.push(input);
@@ -53,6 +71,7 @@ function installFakePreload(historySize: number): void {
     },
   };
   (window as unknown as { sentMessages: unknown[] }).sentMessages = sent;
+  (window as unknown as { savedPatches: unknown[] }).savedPatches = saved;
   (window as unknown as { clawdbot: unknown }).clawdbot = {
     call: async (name: string, input: { clientMessageId?: string }) => {
       const answer = answers[name];
@@ -66,14 +85,18 @@ function installFakePreload(historySize: number): void {
   };
 }
 
-async function openWithFakePreload(historySize: number, colorScheme: 'light' | 'dark' = 'light'): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser!.newPage({ viewport: { width: 1000, height: 700 }, colorScheme });
+async function openWithFakePreload(
+  preload: FakePreloadOptions,
+  colorScheme: 'light' | 'dark' = 'light',
+  viewport = { width: 1000, height: 700 },
+): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser!.newPage({ viewport, colorScheme });
   const errors: string[] = [];
   page.on('pageerror', (err) => errors.push(err.message));
   page.on('console', (msg) => {
     if (msg.type() === 'error') errors.push(msg.text());
   });
-  await page.addInitScript(installFakePreload, historySize);
+  await page.addInitScript(installFakePreload, preload);
   await page.goto(`${baseUrl}/index.html`);
   await page.getByRole('status', { name: 'Gateway status' }).waitFor();
   return { page, errors };
@@ -99,7 +122,7 @@ afterAll(async () => {
 
 describe.skipIf(missing)(`the built renderer with an in-memory DesktopApi${missing ? ` (skipped: ${missing})` : ''}`, () => {
   it('keeps a 2,000-message history virtualized and scrolls to its first message', async () => {
-    const { page, errors } = await openWithFakePreload(2000);
+    const { page, errors } = await openWithFakePreload({ historySize: 2000 });
     const replies = page.getByRole('article', { name: 'Assistant message' });
     await expect.poll(() => replies.last().textContent()).toContain('Reply 1999');
     const inDom = await page.getByRole('article').count();
@@ -118,7 +141,7 @@ describe.skipIf(missing)(`the built renderer with an in-memory DesktopApi${missi
   });
 
   it('works from the keyboard alone: tabs with arrows, Enter sends', async () => {
-    const { page, errors } = await openWithFakePreload(0);
+    const { page, errors } = await openWithFakePreload({ historySize: 0 });
     await page.getByRole('tab', { name: 'WebChat' }).focus();
     await page.keyboard.press('ArrowRight');
     expect(await page.getByRole('tab', { name: 'Health' }).getAttribute('aria-selected')).toBe('true');
@@ -132,12 +155,73 @@ describe.skipIf(missing)(`the built renderer with an in-memory DesktopApi${missi
     await page.close();
   });
 
+  it('works Settings from the keyboard alone: each field and button is a tab stop with its name, Enter on Save saves', async () => {
+    const { page, errors } = await openWithFakePreload({ historySize: 0, mode: 'remote' });
+    await page.getByRole('tab', { name: 'Settings' }).click();
+    await page.getByRole('textbox', { name: 'SSH target' }).waitFor();
+    const focusedName = () =>
+      page.evaluate(() => {
+        const el = document.activeElement as HTMLInputElement;
+        return (el.getAttribute('aria-label') ?? el.labels?.[0]?.textContent ?? el.textContent ?? '').trim();
+      });
+    const stops: string[] = [];
+    for (let i = 0; i < 30 && stops.at(-1) !== 'Save'; i += 1) {
+      await page.keyboard.press('Tab');
+      stops.push(await focusedName());
+      if (stops.at(-1) === 'Local port') await page.keyboard.type('38789');
+    }
+    expect(stops).toEqual([
+      'Remote over SSH',
+      'SSH target',
+      'Identity file',
+      'Known hosts file',
+      'Remote gateway port',
+      'Local port',
+      'Gateway token',
+      'Gateway password',
+      'Test remote',
+      'Read port and token from the remote',
+      'Is the remote gateway running?',
+      'Start the remote gateway',
+      'Restart the remote gateway',
+      "Show the remote gateway's log",
+      'Follow the system',
+      'Save',
+    ]);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate(() => (window as unknown as { savedPatches: unknown[] }).savedPatches)).toEqual([{ remote: { localPort: 38789 } }]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('follows the system dark theme under a strict CSP', async () => {
-    const { page, errors } = await openWithFakePreload(6, 'dark');
+    const { page, errors } = await openWithFakePreload({ historySize: 6 }, 'dark');
     const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     expect(background).toBe('rgb(21, 23, 27)');
     await page.getByRole('tab', { name: 'Health' }).click();
     await screenshot(page, 'health-dark');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('fits a narrow window (the tray may be 420 px wide): no view scrolls sideways, sessions stay at hand', async () => {
+    const { page, errors } = await openWithFakePreload({ historySize: 6, mode: 'remote' }, 'light', { width: 420, height: 640 });
+    const sideways = () =>
+      page.evaluate(() => {
+        const panel = document.querySelector('[role="tabpanel"]')!;
+        return { page: document.documentElement.scrollWidth > window.innerWidth, panel: panel.scrollWidth > panel.clientWidth };
+      });
+    await page.getByRole('navigation', { name: 'Chat sessions' }).getByRole('button', { name: 'Notes' }).waitFor();
+    expect(await sideways()).toEqual({ page: false, panel: false });
+    for (const tab of ['Health', 'Settings', 'Logs']) {
+      await page.getByRole('tab', { name: tab }).click();
+      if (tab === 'Settings') {
+        await page.getByRole('button', { name: 'Test remote' }).click();
+        await page.getByRole('list', { name: 'Test remote results' }).waitFor();
+        await screenshot(page, 'settings-remote-narrow');
+      }
+      expect(await sideways(), tab).toEqual({ page: false, panel: false });
+    }
     expect(errors).toEqual([]);
     await page.close();
   });

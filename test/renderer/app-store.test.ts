@@ -32,6 +32,13 @@ describe('message lists', () => {
     expect(merged.map((m) => m.id)).toEqual(['a', 'b', 'c']);
   });
 
+  it('keeps a message the brain refused on screen, with its error, across a re-read of the history', () => {
+    const refused = { ...msg('x', 'user', 'error', 'my words'), errorMessage: 'There is no gateway to send to.' };
+    expect(mergeHistory([msg('a', 'user')], [msg('a', 'user'), refused])).toEqual([msg('a', 'user'), refused]);
+    // Once the brain knows it (it was delivered after all), its version wins.
+    expect(mergeHistory([msg('a', 'user'), msg('x', 'user', 'final', 'my words')], [refused]).map((m) => m.status)).toEqual(['final', 'final']);
+  });
+
   it('knows which run Stop aborts', () => {
     expect(inFlightRun([msg('u', 'user'), { ...msg('r', 'assistant', 'streaming'), runId: 'run-1' }])).toEqual({ runId: 'run-1' });
     expect(inFlightRun([{ ...msg('u', 'user', 'sent'), runId: 'run-2' }])).toEqual({ runId: 'run-2' });
@@ -129,6 +136,22 @@ describe('the store', () => {
 });
 
 describe('the link to the app itself', () => {
+  it('raises the chat banner when the page loses the app, and says when it is back', async () => {
+    const { store: s } = await started();
+    s.getState().actions.setAppLink(false);
+    expect(s.getState().banner).toBe('down');
+    s.getState().actions.setAppLink(true);
+    expect(s.getState().banner).toBe('back');
+  });
+
+  it('raises no chat banner for a lost app link before Clawdbot is configured', async () => {
+    const api = new FakeDesktopApi();
+    api.state = { ...api.state, mode: 'unconfigured', phase: 'idle', statusText: 'Not configured', gatewayConnected: false };
+    const { store: s } = await started(api);
+    s.getState().actions.setAppLink(false);
+    expect(s.getState().banner).toBeNull();
+  });
+
   it('says the page lost the app, and re-reads the chat when the link is back', async () => {
     const { api, store: s } = await started();
     s.getState().actions.setAppLink(false);

@@ -60,6 +60,15 @@ describe('WebChat', () => {
     getByRole(reply!, 'button', { name: 'Copy code' });
   });
 
+  it('shows a Markdown image as a link instead of loading it', async () => {
+    const { container, api } = await openChat();
+    await inAct(() => api.emit('chat', { sessionKey: SESSION, message: assistant('r1', 'Look: ![a cat](https://example.com/cat.png)') }));
+    await settle();
+    const reply = getByRole(container, 'article', { name: 'Assistant message' });
+    expect(reply.querySelector('img')).toBeNull();
+    expect(getByRole(reply, 'link', { name: 'Image: a cat' }).getAttribute('href')).toBe('https://example.com/cat.png');
+  });
+
   it('copies a code block with its button', async () => {
     const copied: string[] = [];
     Object.defineProperty(navigator, 'clipboard', { configurable: true, value: { writeText: async (t: string) => void copied.push(t) } });
@@ -101,6 +110,17 @@ describe('WebChat', () => {
     await settle();
     expect(getByRole(container, 'alert').textContent).toBe('Connection restored.');
     expect((getByRole(container, 'textbox', { name: 'Message' }) as HTMLTextAreaElement).value).toBe('unsent words');
+  });
+
+  it('says so in the banner when the page loses the app itself, keeping the draft', async () => {
+    const { container, store } = await openChat();
+    await typeInto(getByRole(container, 'textbox', { name: 'Message' }), 'still here');
+    await inAct(() => store.getState().actions.setAppLink(false));
+    expect(getByRole(container, 'alert').textContent).toMatch(/^Connection to the Clawdbot app lost\. Your draft is kept/);
+    await inAct(() => store.getState().actions.setAppLink(true));
+    await settle();
+    expect(getByRole(container, 'alert').textContent).toBe('Connection restored.');
+    expect((getByRole(container, 'textbox', { name: 'Message' }) as HTMLTextAreaElement).value).toBe('still here');
   });
 
   it('lists sessions and opens another one', async () => {

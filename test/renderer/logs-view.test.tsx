@@ -18,4 +18,16 @@ describe('Logs', () => {
     await typeInto(getByRole(view.container, 'searchbox', { name: 'Filter logs' }), 'HEALTH');
     expect(lines()).toEqual(['health check slow']);
   });
+
+  it('keeps the rows in place when a full tail moves on by a line', async () => {
+    const api = new FakeDesktopApi();
+    api.handle('getLogs', () => Array.from({ length: 600 }, (_, i) => ({ source: 'gateway' as const, ts: i, level: 'info' as const, text: `line ${i}` })));
+    view = await renderApp({ api, view: 'logs' });
+    const rowFor = (text: string) => Array.from(view!.container.querySelectorAll('.log-line')).find((li) => li.querySelector('.log-text')?.textContent === text);
+    const before = rowFor('line 300');
+    await inAct(() => api.emit('log', { source: 'app', ts: 600, level: 'info', text: 'line 600' }));
+    expect(rowFor('line 100')).toBeUndefined();
+    expect(rowFor('line 600')).toBeDefined();
+    expect(rowFor('line 300')).toBe(before);
+  });
 });

@@ -42,6 +42,18 @@ describe('Settings', () => {
     expect((getByRole(container, 'textbox', { name: 'Gateway token' }) as HTMLInputElement).value).toBe('');
   });
 
+  it('names the identity file typed in the form in the SSH target preview', async () => {
+    const api = new FakeDesktopApi();
+    api.handle('previewSshTarget', ({ target }) => ({ ok: true, description: `alice@${target}.lan:2222 via jump1 (ssh agent)`, user: 'alice', host: `${target}.lan`, port: 2222, proxyJump: ['jump1'] }));
+    const { container } = await openSettings(api);
+    await click(getByRole(container, 'radio', { name: 'Remote over SSH' }));
+    await typeInto(getByRole(container, 'textbox', { name: 'SSH target' }), 'box');
+    await settle(200);
+    expect(container.querySelector('#ssh-target-preview')?.textContent).toBe('Connects to alice@box.lan:2222 via jump1 (ssh agent)');
+    await typeInto(getByRole(container, 'textbox', { name: 'Identity file' }), '~/.ssh/box_ed25519');
+    expect(container.querySelector('#ssh-target-preview')?.textContent).toBe('Connects to alice@box.lan:2222 via jump1 (key ~/.ssh/box_ed25519)');
+  });
+
   it('runs Test remote and shows each layer with pass or fail and its hint', async () => {
     const api = new FakeDesktopApi();
     api.settings = { ...api.settings, mode: 'remote', remote: { ...api.settings.remote, target: 'box' } };

@@ -1,4 +1,5 @@
 // One chat message. Assistant replies are articles named "Assistant message"; errors show in place.
+import { memo } from 'react';
 import type { ChatMessage } from '../../shared/desktop-api';
 import { MarkdownMessage } from './MarkdownMessage';
 
@@ -10,8 +11,11 @@ const STATUS_NOTES: Partial<Record<ChatMessage['status'], string>> = {
   aborted: 'Stopped.',
 };
 
-/** position/total: where this message sits in the whole history (the list in the DOM is virtualized). */
-export function ChatMessageView({ message, position, total }: { message: ChatMessage; position: number; total: number }) {
+/**
+ * position/total: where this message sits in the whole history (the list in the DOM is virtualized).
+ * Memoized: a streamed delta replaces one message object, so only that row renders again.
+ */
+export const ChatMessageView = memo(function ChatMessageView({ message, position, total }: { message: ChatMessage; position: number; total: number }) {
   const note = STATUS_NOTES[message.status];
   return (
     <article
@@ -21,7 +25,7 @@ export function ChatMessageView({ message, position, total }: { message: ChatMes
       aria-posinset={position}
       aria-setsize={total}
     >
-      {message.role === 'user' ? <p className="message-text">{message.text}</p> : <MarkdownMessage text={message.text} />}
+      {message.role === 'user' ? <p className="message-text">{message.text}</p> : <MarkdownMessage text={message.text} streaming={message.status === 'streaming'} />}
       {message.status === 'error' ? (
         <p role="alert" className="message-error">
           {message.errorMessage ?? 'This message failed.'}
@@ -30,4 +34,4 @@ export function ChatMessageView({ message, position, total }: { message: ChatMes
       {note ? <p className="message-note">{note}</p> : null}
     </article>
   );
-}
+});

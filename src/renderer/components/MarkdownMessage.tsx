@@ -1,12 +1,12 @@
 // One rendered Markdown body. The HTML comes from markdown-it with html:false (raw HTML escaped), so
 // setting it is safe; copy buttons work by delegation because the CSP forbids inline handlers.
 import { useMemo, type MouseEvent } from 'react';
-import { renderMarkdown } from '../markdown/render-markdown';
+import { renderMarkdown, renderSettledMarkdown } from '../markdown/render-markdown';
 
 function onCopyClick(event: MouseEvent<HTMLDivElement>) {
   const button = (event.target as HTMLElement).closest('button.copy-code');
   if (!button) return;
-  const code = button.parentElement?.querySelector('code')?.textContent ?? '';
+  const code = button.closest('.code-block')?.querySelector('code')?.textContent ?? '';
   const done = () => {
     button.textContent = 'Copied';
     setTimeout(() => (button.textContent = 'Copy'), 1500);
@@ -16,7 +16,8 @@ function onCopyClick(event: MouseEvent<HTMLDivElement>) {
   else button.textContent = 'Copy unavailable';
 }
 
-export function MarkdownMessage({ text }: { text: string }) {
-  const html = useMemo(() => renderMarkdown(text), [text]);
+/** `streaming`: the text still grows, so its intermediate renderings are not worth keeping. */
+export function MarkdownMessage({ text, streaming }: { text: string; streaming: boolean }) {
+  const html = useMemo(() => (streaming ? renderMarkdown(text) : renderSettledMarkdown(text)), [text, streaming]);
   return <div className="markdown" onClick={onCopyClick} dangerouslySetInnerHTML={{ __html: html }} />;
 }

@@ -6,6 +6,23 @@ import type { ChatMessage } from '../../shared/desktop-api';
 import { ChatMessageView } from './ChatMessageView';
 
 const STICK_THRESHOLD_PX = 48;
+const LINE_PX = 21;
+const CHARS_PER_LINE = 80;
+
+/**
+ * A guess at a row's height before it is measured, from its text: close guesses keep the scrollbar
+ * honest and spare the virtualizer big corrections (visible jumps) when rows above come into view.
+ */
+export function estimateMessageHeight(message: ChatMessage): number {
+  let lines = 0;
+  let gaps = 0;
+  for (const line of message.text.split('\n')) {
+    if (line.trim() === '') gaps += 1;
+    else lines += Math.ceil(line.length / CHARS_PER_LINE);
+  }
+  // Row and bubble padding, one line at least, and about half a line between paragraphs.
+  return 32 + LINE_PX * Math.max(lines, 1) + Math.round((LINE_PX / 2) * gaps);
+}
 
 export function MessageList({ messages }: { messages: ChatMessage[] }) {
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -13,7 +30,7 @@ export function MessageList({ messages }: { messages: ChatMessage[] }) {
   const virtualizer = useVirtualizer({
     count: messages.length,
     getScrollElement: () => scrollRef.current,
-    estimateSize: () => 72,
+    estimateSize: (i) => estimateMessageHeight(messages[i]!),
     overscan: 6,
     getItemKey: (i) => messages[i]!.id,
   });

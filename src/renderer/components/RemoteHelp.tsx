@@ -22,7 +22,7 @@ export function RemoteHelp() {
   return (
     <section className="remote-help" aria-labelledby="remote-help-title">
       <h3 id="remote-help-title">Remote help</h3>
-      <div className="button-row wrap">
+      <div className="button-row">
         {ACTIONS.map((a) => (
           <button key={a.action} type="button" disabled={busy} aria-pressed={help.asking === a.action} onClick={() => askRemoteHelp(a.action)}>
             {a.label}

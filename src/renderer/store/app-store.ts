@@ -136,22 +136,30 @@ export function createAppStore(api: DesktopApi, host: HostKind, initialView?: Vi
       }
     };
 
+    const bannerDown = () => {
+      clearTimeout(bannerTimer);
+      set({ banner: 'down' });
+    };
+    const bannerBack = () => {
+      if (get().banner !== 'down') return;
+      set({ banner: 'back' });
+      clearTimeout(bannerTimer);
+      bannerTimer = setTimeout(() => set((s) => (s.banner === 'back' ? { banner: null } : {})), BANNER_BACK_MS);
+    };
+    // Before Clawdbot is configured there is no chat to warn about (the Control UI always has one).
+    const chatConfigured = () => host === 'control-ui' || (get().desktop?.mode ?? 'unconfigured') !== 'unconfigured';
+
     const onState = (next: DesktopState) => {
       const prev = get().desktop;
       set({ desktop: next });
       const wasUp = prev?.gatewayConnected ?? false;
-      if (next.mode === 'unconfigured' && host !== 'control-ui') {
+      if (!chatConfigured()) {
         clearTimeout(bannerTimer);
         set({ banner: null });
       } else if (wasUp && !next.gatewayConnected) {
-        clearTimeout(bannerTimer);
-        set({ banner: 'down' });
+        bannerDown();
       } else if (!wasUp && next.gatewayConnected) {
-        if (get().banner === 'down') {
-          set({ banner: 'back' });
-          clearTimeout(bannerTimer);
-          bannerTimer = setTimeout(() => set((s) => (s.banner === 'back' ? { banner: null } : {})), BANNER_BACK_MS);
-        }
+        bannerBack();
         // The brain re-syncs with the gateway; read its view of the sessions and the open history.
         void loadSessions();
         void loadHistory(get().activeSessionKey);
@@ -421,8 +429,11 @@ export function createAppStore(api: DesktopApi, host: HostKind, initialView?: Vi
       setAppLink(up) {
         const wasDown = get().appLinkDown;
         set({ appLinkDown: !up });
+        // The page's own link carries the chat too: losing it is a connection drop like the gateway's.
+        if (!up && !wasDown && chatConfigured()) bannerDown();
         // Events sent while the socket was down are lost: read the chat again (the state is re-read by the adapter).
         if (up && wasDown) {
+          if (get().desktop?.gatewayConnected) bannerBack();
           void loadSessions();
           void loadHistory(get().activeSessionKey);
         }

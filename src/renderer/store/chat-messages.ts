@@ -10,11 +10,14 @@ export function upsertMessage(list: ChatMessage[], message: ChatMessage): ChatMe
   return next;
 }
 
-/** History from the brain wins; local messages it does not know yet (still sending) stay after it. */
+/**
+ * History from the brain wins; local messages it does not know stay after it: those still sending, and
+ * those it refused outright (the user's words stay on screen with their error instead of vanishing).
+ */
 export function mergeHistory(history: ChatMessage[], local: ChatMessage[]): ChatMessage[] {
   const known = new Set(history.map((m) => m.id));
-  const pending = local.filter((m) => !known.has(m.id) && (m.status === 'sending' || m.status === 'streaming'));
-  return [...history, ...pending];
+  const keep = (m: ChatMessage) => m.status === 'sending' || m.status === 'streaming' || (m.role === 'user' && m.status === 'error');
+  return [...history, ...local.filter((m) => !known.has(m.id) && keep(m))];
 }
 
 /** The assistant run in flight in a session, if any: what Stop aborts. */

@@ -11,6 +11,16 @@ export function filterLogs(lines: LogLine[], filter: string, source: 'all' | Log
   return lines.filter((l) => (source === 'all' || l.source === source) && (!needle || l.text.toLowerCase().includes(needle)));
 }
 
+// Lines carry no id, and their index shifts once the tail is full; a key per line object (the store
+// keeps the objects it received) lets React keep the rows in place instead of rebuilding all of them.
+const lineKeys = new WeakMap<LogLine, number>();
+let nextLineKey = 0;
+function keyOf(line: LogLine): number {
+  let key = lineKeys.get(line);
+  if (key === undefined) lineKeys.set(line, (key = nextLineKey++));
+  return key;
+}
+
 function formatTime(ts: number): string {
   return new Date(ts).toLocaleTimeString(undefined, { hour12: false });
 }
@@ -51,8 +61,8 @@ export function LogsView() {
           atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 24;
         }}
       >
-        {shown.map((line, i) => (
-          <li key={`${line.ts}-${i}`} className={`log-line log-${line.level}`}>
+        {shown.map((line) => (
+          <li key={keyOf(line)} className={`log-line log-${line.level}`}>
             <time dateTime={new Date(line.ts).toISOString()}>{formatTime(line.ts)}</time> <span className="log-source">{line.source}</span>{' '}
             <span className="log-level">{line.level}</span> <span className="log-text">{line.text}</span>
           </li>

@@ -4,6 +4,7 @@ import type { Mode } from '../../shared/desktop-api';
 import type { Theme } from '../../shared/settings';
 import { RemoteHelp } from '../components/RemoteHelp';
 import { RemoteTestResults } from '../components/RemoteTestResults';
+import { SshTargetPreview } from '../components/SshTargetPreview';
 import { TextField } from '../components/TextField';
 import { useActions, useAppState } from '../store/store-context';
 
@@ -18,17 +19,6 @@ const THEMES: Array<{ value: Theme; label: string }> = [
   { value: 'light', label: 'Light' },
   { value: 'dark', label: 'Dark' },
 ];
-
-function SshPreview() {
-  const preview = useAppState((s) => s.sshPreview);
-  const target = useAppState((s) => s.settingsForm?.target ?? '');
-  if (!target.trim() || !preview) return null;
-  return (
-    <p id="ssh-target-preview" className={preview.ok ? 'preview' : 'preview preview-error'} aria-live="off">
-      {preview.ok ? `Connects to ${preview.description}` : (preview.error ?? preview.description)}
-    </p>
-  );
-}
 
 export function SettingsView() {
   const form = useAppState((s) => s.settingsForm);
@@ -86,7 +76,7 @@ export function SettingsView() {
             spellCheck={false}
             onValue={(v) => editSettings({ target: v })}
           />
-          <SshPreview />
+          <SshTargetPreview />
           <TextField id="identity-file" label="Identity file" value={form.identityFile} placeholder="~/.ssh/id_ed25519 (optional)" spellCheck={false} onValue={(v) => editSettings({ identityFile: v })} />
           <TextField
             id="known-hosts-file"
