@@ -1,4 +1,4 @@
-// The Control UI over plain HTTP on the gateway's port: index.html for / and client-side routes, 404
+// The Control UI over plain HTTP on the gateway's port: index.html for /, other pages redirected there, 404
 // for missing assets, nothing outside the UI folder, strict security headers.
 
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -39,8 +39,16 @@ describe('Control UI over HTTP', () => {
     rmSync(root, { recursive: true, force: true });
   });
 
-  it('serves index.html for / and for client-side routes, with security headers', async () => {
-    for (const path of ['/', '/chat', '/settings/gateway']) {
+  it('sends other page paths to the UI root with their query, where the relative asset URLs resolve', async () => {
+    for (const path of ['/chat', '/settings/gateway/', '/x?token=abc']) {
+      const res = await get(gw.port, path);
+      expect(res.status, path).toBe(302);
+      expect(res.headers.location, path).toBe(path.includes('?') ? '/?token=abc' : '/');
+    }
+  });
+
+  it('serves index.html for /, with security headers', async () => {
+    for (const path of ['/', '/?token=abc']) {
       const res = await get(gw.port, path);
       expect(res.status).toBe(200);
       expect(res.body).toContain('<title>ui</title>');

@@ -1,5 +1,6 @@
-// Plain HTTP on the gateway's port: the built Control UI (dist/renderer). index.html answers `/` and
-// client-side routes; a missing asset is a 404; nothing outside the UI folder is ever served (no
+// Plain HTTP on the gateway's port: the built Control UI (dist/renderer). index.html answers the UI's
+// root; any other page path redirects there with its query (the UI routes by #hash, and its relative
+// asset URLs only resolve from the root); a missing asset is a 404; nothing outside the UI folder is ever served (no
 // traversal, no symlinks out, no directory listings). Every answer carries strict security headers.
 
 import { createReadStream } from 'node:fs';
@@ -74,8 +75,11 @@ export function createControlUiHandler(opts: ControlUiOptions): (req: IncomingMe
       if (req.method !== 'GET' && !head) return send(res, 405, { ...headers, Allow: 'GET, HEAD' }, 'Method Not Allowed\n', false);
       if (!opts.enabled) return send(res, 404, headers, 'Not Found\n', head);
       let pathname: string;
+      let search: string;
       try {
-        pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
+        const url = new URL(req.url ?? '/', 'http://localhost');
+        pathname = decodeURIComponent(url.pathname);
+        search = url.search;
       } catch {
         return send(res, 400, headers, 'Bad Request\n', head);
       }
@@ -89,6 +93,10 @@ export function createControlUiHandler(opts: ControlUiOptions): (req: IncomingMe
         return send(res, pathname === '/' ? 503 : 404, headers, pathname === '/' ? 'The Control UI is not built: run `npm run build` in the clawdbot folder.\n' : 'Not Found\n', head);
       }
       const isAsset = extname(pathname) !== '';
+      if (!isAsset && pathname !== '/') {
+        res.writeHead(302, { ...headers, Location: `${basePath}/${search}`, 'Content-Length': 0 });
+        return res.end();
+      }
       const file = isAsset ? join(dir, normalize(pathname)) : join(dir, 'index.html');
       if (!(await isFileInside(dir, file))) return send(res, 404, headers, 'Not Found\n', head);
       const real = await realpath(file);
