@@ -1,9 +1,10 @@
 // Keeps the Clawdbot config file (gateway.mode, gateway.remote.*, the local gateway's auth) in step
 // with the app, so `clawdbot health` and the app always talk to the same gateway. Writes go through
-// updateConfigFile, which refuses to touch a file that does not parse.
+// updateConfigFile, which refuses to touch a file that does not parse; each write reports what it left
+// on disk, so the config watcher knows that content as the app's own.
 
 import { randomBytes } from 'node:crypto';
-import { readConfigFile, updateConfigFile } from '../config/file';
+import { readConfigFile, updateConfigFile, type ConfigFileSnapshot } from '../config/file';
 import type { Env } from '../config/paths';
 
 export interface GatewayCredentials {
@@ -43,9 +44,23 @@ export interface ConfigView {
   remoteSshIdentity?: string;
 }
 
+/** Called with the file as the app left it, right after it wrote it. */
+export type OnConfigWritten = (written: ConfigFileSnapshot) => void;
+
+function update(configPath: string, mutate: (config: Obj) => void, onWritten?: OnConfigWritten): void {
+  updateConfigFile(configPath, mutate);
+  // Read back in the same tick: the bytes on disk, whatever format the writer chose. Only another
+  // program writing in that very instant could have its change taken for ours.
+  onWritten?.(readConfigFile(configPath));
+}
+
 /** What the config file says (empty when it is missing or does not parse). */
 export function readConfigView(configPath: string): ConfigView {
-  const parsed = readConfigFile(configPath).parsed ?? {};
+  return configViewOf(readConfigFile(configPath).parsed ?? {});
+}
+
+/** The app's part of a parsed config. */
+export function configViewOf(parsed: Obj): ConfigView {
   const mode = get(parsed, 'gateway', 'mode');
   const port = get(parsed, 'gateway', 'port');
   return {
@@ -63,7 +78,7 @@ export function readConfigView(configPath: string): ConfigView {
  * gateway.auth.*). When there are none, a token is generated and written to gateway.auth.token, so the
  * gateway never runs without auth and the CLI finds the same token.
  */
-export function ensureLocalGatewayAuth(configPath: string, env: Env): GatewayCredentials {
+export function ensureLocalGatewayAuth(configPath: string, env: Env, onWritten?: OnConfigWritten): GatewayCredentials {
   const envToken = nonEmpty(env.CLAWDBOT_GATEWAY_TOKEN);
   if (envToken) return { token: envToken };
   const snap = readConfigFile(configPath);
@@ -74,18 +89,18 @@ export function ensureLocalGatewayAuth(configPath: string, env: Env): GatewayCre
   if (token) return { token };
   if (password) return { password };
   const generated = randomBytes(24).toString('hex');
-  updateConfigFile(configPath, (config) => {
+  update(configPath, (config) => {
     section(section(config, 'gateway'), 'auth').token = generated;
-  });
+  }, onWritten);
   return { token: generated };
 }
 
-export function writeLocalMode(configPath: string, port: number): void {
-  updateConfigFile(configPath, (config) => {
+export function writeLocalMode(configPath: string, port: number, onWritten?: OnConfigWritten): void {
+  update(configPath, (config) => {
     const gateway = section(config, 'gateway');
     gateway.mode = 'local';
     gateway.port = port;
-  });
+  }, onWritten);
 }
 
 export interface RemoteModeConfig {
@@ -96,8 +111,8 @@ export interface RemoteModeConfig {
   sshIdentity: string;
 }
 
-export function writeRemoteMode(configPath: string, remote: RemoteModeConfig): void {
-  updateConfigFile(configPath, (config) => {
+export function writeRemoteMode(configPath: string, remote: RemoteModeConfig, onWritten?: OnConfigWritten): void {
+  update(configPath, (config) => {
     const gateway = section(config, 'gateway');
     gateway.mode = 'remote';
     const r = section(gateway, 'remote');
@@ -106,7 +121,7 @@ export function writeRemoteMode(configPath: string, remote: RemoteModeConfig): v
     setOrDelete(r, 'password', remote.password);
     setOrDelete(r, 'sshTarget', remote.sshTarget || null);
     setOrDelete(r, 'sshIdentity', remote.sshIdentity || null);
-  });
+  }, onWritten);
 }
 
 function setOrDelete(o: Obj, key: string, value: string | null): void {

@@ -8,7 +8,7 @@ import type { HostKeyPrompt, LocalInfo, Mode, Phase, RemoteInfo } from '../share
 import type { ErrorInfo } from '../shared/errors';
 import { ClawdbotError, toErrorInfo } from '../shared/errors';
 import type { ChatService } from './chat-service';
-import { ensureLocalGatewayAuth, writeLocalMode, writeRemoteMode } from './config-sync';
+import { ensureLocalGatewayAuth, writeLocalMode, writeRemoteMode, type OnConfigWritten } from './config-sync';
 import type { GatewaySession, OpenGatewaySession, ProbeGateway } from './gateway-session';
 import { DEGRADED_AFTER_MISSES, HealthMonitor } from './health-monitor';
 import { LocalGateway, type LocalGatewayEvent } from './local-gateway';
@@ -51,6 +51,8 @@ export interface ControllerDeps {
   now: () => number;
   log: (level: 'info' | 'warn' | 'error', text: string, source?: 'app' | 'gateway') => void;
   warn: (warning: string) => void;
+  /** Told of every config file write, so the config watcher does not take it for another program's. */
+  configWritten: OnConfigWritten;
 }
 
 export class ConnectionController {
@@ -173,8 +175,8 @@ export class ConnectionController {
     deps.state.transition('local', 'starting', reason, { endpointUrl: null, remote: null, health: null, lastError: null, gatewayConnected: false, local: { port, adopted: false, restarts: 0 } });
     let credentials: { token?: string; password?: string };
     try {
-      credentials = ensureLocalGatewayAuth(deps.configPath, deps.env);
-      writeLocalMode(deps.configPath, port);
+      credentials = ensureLocalGatewayAuth(deps.configPath, deps.env, deps.configWritten);
+      writeLocalMode(deps.configPath, port, deps.configWritten);
     } catch (err) {
       return this.fail(a, new ClawdbotError('Config', err instanceof Error ? err.message : String(err), 'Fix the Clawdbot config file, then choose Reconnect now.'));
     }
@@ -255,7 +257,7 @@ export class ConnectionController {
     deps.redactor.add(token);
     deps.redactor.add(password);
     try {
-      writeRemoteMode(deps.configPath, { url, token, password, sshTarget: s.remote.target, sshIdentity: s.remote.identityFile });
+      writeRemoteMode(deps.configPath, { url, token, password, sshTarget: s.remote.target, sshIdentity: s.remote.identityFile }, deps.configWritten);
     } catch (err) {
       deps.warn(`The Clawdbot config file was not updated for remote mode: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -276,6 +278,7 @@ export class ConnectionController {
       startGatewayIfDown: s.remote.startGatewayIfDown,
       retry: { initialMs: this.deps.timing.tunnelRetryInitialMs, maxMs: this.deps.timing.tunnelRetryMaxMs },
       env: this.deps.env,
+      keyPassphrase: () => this.deps.settings.secret('keyPassphrase'),
     };
   }
 

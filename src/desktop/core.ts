@@ -4,11 +4,14 @@
 
 import type { DesktopCallInput, DesktopCallName, DesktopCallResults, DesktopEventName, DesktopEventPayloads } from '../shared/desktop-api';
 import { ClawdbotError } from '../shared/errors';
+import type { Settings, SettingsPatch } from '../shared/settings';
 import { VERSION } from '../shared/version';
 import { resolveConfigPath, resolveIdentityDir, resolveStateDir } from '../config/paths';
 import { remoteGatewayCommand } from '../tunnel/remote-gateway';
 import { ChatService } from './chat-service';
+import { describeConfigPatch, patchForConfigChange } from './config-follow';
 import { readConfigView } from './config-sync';
+import { ConfigWatcher, type ConfigChange } from './config-watcher';
 import { ConnectionController } from './connection-controller';
 import { buildDiagnostics } from './diagnostics';
 import { EventHub } from './event-hub';
@@ -64,18 +67,35 @@ export function createDesktopCore(ports: DesktopPorts, options: DesktopCoreOptio
   const firstRun = ports.store.get(STORE_KEYS.version) === undefined && ports.store.get('mode') === undefined;
   const settings = new SettingsStore(ports.store, ports.secrets);
   importFromConfigFile();
-  redactor.add(settings.secret('gatewayToken'));
-  redactor.add(settings.secret('gatewayPassword'));
+  const hideSecrets = (): void => {
+    redactor.add(settings.secret('gatewayToken'));
+    redactor.add(settings.secret('gatewayPassword'));
+    redactor.add(settings.secret('keyPassphrase'));
+  };
+  hideSecrets();
   const warnings: string[] = [...settings.warnings];
   if (!ports.secrets.isEncrypted()) {
-    warnings.push('Secrets (the gateway token or password) are stored unencrypted on this machine: no OS keyring is available to this app.');
+    warnings.push('Secrets (the gateway token or password, the key passphrase) are stored unencrypted on this machine: no OS keyring is available to this app.');
   }
   const warn = (w: string): void => {
     log('warn', w);
     if (!warnings.includes(w)) warnings.push(w);
     state.update({ warnings: [...warnings] });
   };
+  /** The one warning about a config file the app cannot adopt (it does not parse, or holds an unusable value): replaced by the next problem, gone once a change is adopted. */
+  let configWarning: string | null = null;
+  const setConfigWarning = (error: string | null): void => {
+    const shown = configWarning ? warnings.indexOf(configWarning) : -1;
+    if (shown >= 0) warnings.splice(shown, 1);
+    const had = configWarning !== null;
+    configWarning = error && `The Clawdbot config file was not adopted: ${error}. The app keeps its current settings until the file is fixed.`;
+    if (configWarning) return warn(configWarning);
+    if (!had) return;
+    log('info', `the Clawdbot config file ${configPath} can be adopted again`);
+    state.update({ warnings: [...warnings] });
+  };
   state.update({ warnings: [...warnings] });
+  const configWatcher = new ConfigWatcher(configPath, timing.configPollMs, { onChange: followConfigFile, onParseError: setConfigWarning });
 
   const sessionOptions = {
     reconnect: { initialMs: timing.reconnectInitialMs, maxMs: timing.reconnectMaxMs },
@@ -91,7 +111,26 @@ export function createDesktopCore(ports: DesktopPorts, options: DesktopCoreOptio
     openSession: clientSessionOpener(sessionOptions),
     probe,
     spawn: ports.spawnGateway,
+    configWritten: (written) => configWatcher.ownWrite(written),
   });
+
+  /** Changes made to the config file by another program, adopted one after another (see config-follow.ts). */
+  let following = Promise.resolve();
+  function followConfigFile(change: ConfigChange): void {
+    following = following.then(async () => {
+      let patch: SettingsPatch;
+      try {
+        patch = patchForConfigChange(change, settings);
+      } catch (err) {
+        setConfigWarning(`${configPath}: ${err instanceof Error ? err.message : String(err)}`);
+        return;
+      }
+      setConfigWarning(null);
+      if (Object.keys(patch).length === 0) return;
+      log('info', `the config file was changed outside the app; adopting ${describeConfigPatch(patch)}`);
+      await applySettings(patch, 'the config file was changed outside the app');
+    }).catch((err: unknown) => log('error', `adopting the config file change failed: ${err instanceof Error ? err.message : String(err)}`));
+  }
 
   /** First run: take what the CLI already configured (mode, remote token, SSH target). */
   function importFromConfigFile(): void {
@@ -100,6 +139,19 @@ export function createDesktopCore(ports: DesktopPorts, options: DesktopCoreOptio
     if (firstRun && view.mode) settings.apply({ mode: view.mode });
     if (!s.remote.target && view.remoteSshTarget) settings.apply({ remote: { target: view.remoteSshTarget, ...(view.remoteSshIdentity ? { identityFile: view.remoteSshIdentity } : {}) } });
     if (!s.hasGatewayToken && view.remoteToken) settings.apply({ gatewayToken: view.remoteToken });
+  }
+
+  /** Saves a patch and re-applies the mode when it changed what the mode runs with. */
+  async function applySettings(patch: SettingsPatch, reason: string): Promise<Settings> {
+    const before = settings.get();
+    const beforeToken = settings.secret('gatewayToken');
+    const after = settings.apply(patch);
+    hideSecrets();
+    const touchesMode =
+      (after.mode === 'local' && after.localPort !== before.localPort) ||
+      (after.mode === 'remote' && (JSON.stringify(after.remote) !== JSON.stringify(before.remote) || settings.secret('gatewayToken') !== beforeToken || patch.gatewayPassword !== undefined || patch.keyPassphrase !== undefined));
+    if (after.mode !== state.get().mode || touchesMode) await controller.setMode(after.mode, reason);
+    return settings.get();
   }
 
   function remotePort(): number {
@@ -113,18 +165,7 @@ export function createDesktopCore(ports: DesktopPorts, options: DesktopCoreOptio
       return state.get();
     },
     getSettings: async () => settings.get(),
-    saveSettings: async (patch) => {
-      const before = settings.get();
-      const beforeToken = settings.secret('gatewayToken');
-      const after = settings.apply(patch);
-      redactor.add(settings.secret('gatewayToken'));
-      redactor.add(settings.secret('gatewayPassword'));
-      const touchesMode =
-        (after.mode === 'local' && after.localPort !== before.localPort) ||
-        (after.mode === 'remote' && (JSON.stringify(after.remote) !== JSON.stringify(before.remote) || settings.secret('gatewayToken') !== beforeToken || patch.gatewayPassword !== undefined));
-      if (after.mode !== state.get().mode || touchesMode) await controller.setMode(after.mode, 'settings saved');
-      return settings.get();
-    },
+    saveSettings: (patch) => applySettings(patch, 'settings saved'),
     previewSshTarget: ({ target }) => remote.preview(target, env),
     testRemote: () => runTestRemote({ remote, options: controller.remoteOptions(), events: controller.linkEvents(null), probe, token: settings.secret('gatewayToken'), password: settings.secret('gatewayPassword'), now }),
     answerHostKey: async ({ id, accept }) => {
@@ -183,8 +224,13 @@ export function createDesktopCore(ports: DesktopPorts, options: DesktopCoreOptio
     call: <K extends DesktopCallName>(name: K, input: DesktopCallInput<K>) => handlers[name](input),
     on: <E extends DesktopEventName>(event: E, listener: (payload: DesktopEventPayloads[E]) => void) => hub.on(event, listener),
     kick: (reason) => controller.kick(reason),
-    shutdown: () => controller.shutdown().finally(() => snapshot.flush()),
+    shutdown: () => {
+      configWatcher.stop();
+      return controller.shutdown().finally(() => snapshot.flush());
+    },
   };
+
+  configWatcher.start();
 
   const initialMode = settings.get().mode;
   if (options.autoStart !== false && initialMode !== 'unconfigured') void controller.setMode(initialMode, 'starting with the saved mode');

@@ -42,7 +42,7 @@ export function buildDiagnostics(input: DiagnosticsInput, redactor: Redactor): s
     `identity file: ${settings.remote.identityFile || '(default)'}`,
     `remote port: ${settings.remote.remotePort}, local port: ${settings.remote.localPort ?? settings.remote.remotePort}`,
     `host key policy: ${settings.remote.hostKeyPolicy}`,
-    `gateway token set: ${settings.hasGatewayToken}, password set: ${settings.hasGatewayPassword}`,
+    `gateway token set: ${settings.hasGatewayToken}, password set: ${settings.hasGatewayPassword}, key passphrase set: ${settings.hasKeyPassphrase}`,
   );
   if (state.remote) {
     lines.push(`resolved: ${state.remote.resolvedDescription}`, `tunnel: ${state.remote.tunnelState}`, `host key fingerprint: ${state.remote.hostKeyFingerprint ?? 'unknown'}`);

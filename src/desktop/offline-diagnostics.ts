@@ -62,7 +62,7 @@ export async function buildOfflineDiagnostics(env: Record<string, string | undef
 
   const redactor = new Redactor();
   const view = readConfigView(configPath);
-  for (const secret of [settingsStore.secret('gatewayToken'), settingsStore.secret('gatewayPassword'), view.remoteToken, view.remotePassword, env.CLAWDBOT_GATEWAY_TOKEN, env.CLAWDBOT_GATEWAY_PASSWORD]) redactor.add(secret);
+  for (const secret of [settingsStore.secret('gatewayToken'), settingsStore.secret('gatewayPassword'), settingsStore.secret('keyPassphrase'), view.remoteToken, view.remotePassword, env.CLAWDBOT_GATEWAY_TOKEN, env.CLAWDBOT_GATEWAY_PASSWORD]) redactor.add(secret);
 
   const notes = ['made by `clawdbot diagnostics` from what the app saved; no gateway or tunnel was started.'];
   const saved = readStateSnapshot(stateSnapshotPath(stateDir));

@@ -30,6 +30,8 @@ export interface RemoteLinkOptions {
   startGatewayIfDown: boolean;
   retry: { initialMs: number; maxMs: number };
   env: Record<string, string | undefined>;
+  /** The stored passphrase of identityFile, read when the key is asked for (a function, so it is never copied into options). */
+  keyPassphrase: () => string | null;
 }
 
 /** A temporary loopback forward to the remote gateway port, opened by Test remote. */

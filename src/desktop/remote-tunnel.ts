@@ -10,6 +10,7 @@ import { Tunnel } from '../tunnel/supervisor';
 import type { TunnelState } from '../tunnel/tunnel-state';
 import type { RemoteEngine, RemoteLink, RemoteLinkEvents, RemoteLinkOptions } from './remote-link';
 import { toHostKeyPrompt, trustingHostVerifier } from './host-key-trust';
+import { KeyPassphraseAnswer } from './key-passphrase';
 import { resolveRemoteTarget } from './remote-target';
 import { describeResolvedTarget } from './ssh-description';
 import { runTunnelLayers } from './tunnel-layers';
@@ -22,6 +23,7 @@ function errorOf(s: TunnelState): ErrorInfo | null {
 
 class TunnelLink implements RemoteLink {
   private readonly tunnel: Tunnel;
+  private readonly passphrase: KeyPassphraseAnswer;
   private description: string;
   /** Set when the user trusted a changed host key: the failure that follows is retried at once. */
   private keyReplaced = false;
@@ -31,6 +33,7 @@ class TunnelLink implements RemoteLink {
     private readonly events: RemoteLinkEvents,
   ) {
     this.description = options.target;
+    this.passphrase = new KeyPassphraseAnswer(options.identityFile, options.env, options.keyPassphrase);
     this.tunnel = new Tunnel({
       target: async () => {
         const resolved = await resolveRemoteTarget(options);
@@ -44,21 +47,27 @@ class TunnelLink implements RemoteLink {
         this.keyReplaced = true;
       }),
       prompt: async (p) => events.askHostKey(toHostKeyPrompt(p)),
+      auth: this.passphrase.callbacks,
       startGateway: options.startGatewayIfDown,
       backoff: options.retry,
       env: options.env as NodeJS.ProcessEnv,
       log: (line) => events.log('info', `tunnel: ${line}`),
     });
     this.tunnel.on('state', (s) => {
-      events.onInfo(this.info(), errorOf(s));
+      events.onInfo(this.info(), this.errorOf(s));
       if (s.state === 'failed' && this.keyReplaced) {
         this.keyReplaced = false;
         events.log('info', 'the new host key was trusted; reconnecting');
         this.tunnel.kick();
       }
     });
-    this.tunnel.on('forward', () => events.onInfo(this.info(), errorOf(this.tunnel.state)));
-    this.tunnel.on('hostKey', () => events.onInfo(this.info(), errorOf(this.tunnel.state)));
+    this.tunnel.on('forward', () => events.onInfo(this.info(), this.errorOf(this.tunnel.state)));
+    this.tunnel.on('hostKey', () => events.onInfo(this.info(), this.errorOf(this.tunnel.state)));
+  }
+
+  private errorOf(s: TunnelState): ErrorInfo | null {
+    const error = errorOf(s);
+    return error && this.passphrase.explain(error);
   }
 
   get localPort(): number {

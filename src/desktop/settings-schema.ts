@@ -17,7 +17,7 @@ export function desktopLogFile(stateDir: string): string {
 export const SETTINGS_FILE_NAME = 'desktop-settings';
 
 /** Settings as stored: the UI's Settings minus the version and the derived has* flags. */
-export type StoredSettings = Omit<Settings, 'version' | 'hasGatewayToken' | 'hasGatewayPassword'>;
+export type StoredSettings = Omit<Settings, 'version' | 'hasGatewayToken' | 'hasGatewayPassword' | 'hasKeyPassphrase'>;
 
 /** Electron's safeStorage-encrypted secrets, in an electron-store file next to the settings. */
 export const ENCRYPTED_SECRETS_FILE_NAME = 'secrets-safestorage';
@@ -31,4 +31,6 @@ export const SECRET_NAMES = {
   /** The remote gateway's token (also written to gateway.remote.token for the CLI). */
   gatewayToken: 'gateway.token',
   gatewayPassword: 'gateway.password',
+  /** The passphrase of the encrypted identity file in remote.identityFile. */
+  keyPassphrase: 'ssh.keyPassphrase',
 } as const;

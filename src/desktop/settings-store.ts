@@ -27,6 +27,7 @@ export class SettingsStore {
       version: SETTINGS_VERSION,
       hasGatewayToken: Boolean(this.secret('gatewayToken')),
       hasGatewayPassword: Boolean(this.secret('gatewayPassword')),
+      hasKeyPassphrase: Boolean(this.secret('keyPassphrase')),
     };
   }
 
@@ -40,7 +41,7 @@ export class SettingsStore {
 
   /** Applies a validated patch and persists it. */
   apply(patch: SettingsPatch): Settings {
-    const { gatewayToken, gatewayPassword, remote, ...plain } = patch;
+    const { gatewayToken, gatewayPassword, keyPassphrase, remote, ...plain } = patch;
     const next: StoredSettings = {
       ...this.current,
       ...plain,
@@ -48,6 +49,7 @@ export class SettingsStore {
     };
     if (gatewayToken !== undefined) this.setSecret('gatewayToken', gatewayToken);
     if (gatewayPassword !== undefined) this.setSecret('gatewayPassword', gatewayPassword);
+    if (keyPassphrase !== undefined) this.setSecret('keyPassphrase', keyPassphrase);
     this.current = next;
     this.store.set(STORE_KEYS.settings, next);
     return this.get();
@@ -59,11 +61,12 @@ export class SettingsStore {
     delete (defaults as Partial<Settings>).version;
     delete (defaults as Partial<Settings>).hasGatewayToken;
     delete (defaults as Partial<Settings>).hasGatewayPassword;
+    delete (defaults as Partial<Settings>).hasKeyPassphrase;
     const raw = this.store.get(STORE_KEYS.settings);
     if (raw === undefined) return defaults;
     try {
       const patch = parseSettingsPatch(raw);
-      if (patch.gatewayToken !== undefined || patch.gatewayPassword !== undefined) throw new Error('secrets do not belong in the settings file');
+      if (patch.gatewayToken !== undefined || patch.gatewayPassword !== undefined || patch.keyPassphrase !== undefined) throw new Error('secrets do not belong in the settings file');
       const { remote, ...plain } = patch;
       return { ...defaults, ...plain, remote: { ...defaults.remote, ...remote } } as StoredSettings;
     } catch (err) {

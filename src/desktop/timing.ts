@@ -15,6 +15,8 @@ export interface DesktopTiming extends LocalGatewayTiming {
   tunnelRetryMaxMs: number;
   /** A chat run with no event for this long ends as an error (gateways that never finish, spec §9.3). */
   chatRunTimeoutMs: number;
+  /** How often the Clawdbot config file is checked for changes made by the CLI or an editor. */
+  configPollMs: number;
 }
 
 export const DEFAULT_TIMING: DesktopTiming = {
@@ -27,4 +29,5 @@ export const DEFAULT_TIMING: DesktopTiming = {
   tunnelRetryInitialMs: 100,
   tunnelRetryMaxMs: 1000,
   chatRunTimeoutMs: 10 * 60_000,
+  configPollMs: 2000,
 };

@@ -10,6 +10,7 @@ import { ForwardListener } from '../tunnel/forward-listener';
 import { SshSession } from '../tunnel/session';
 import type { RemoteLinkEvents, RemoteLinkOptions, TestForward } from './remote-link';
 import { toHostKeyPrompt, trustingHostVerifier } from './host-key-trust';
+import { KeyPassphraseAnswer } from './key-passphrase';
 import { resolveRemoteTarget } from './remote-target';
 
 const SSH_LAYERS: { layer: TestRemoteLayer['layer']; label: string; passMessage: string }[] = [
@@ -21,8 +22,9 @@ const SSH_LAYERS: { layer: TestRemoteLayer['layer']; label: string; passMessage:
   { layer: 'tunnel', label: 'Tunnel', passMessage: 'The remote gateway port accepts forwarded connections.' },
 ];
 
-function report(passedCount: number, failure: unknown, durationMs: number): TestRemoteLayer[] {
-  const info = failure === undefined ? null : toErrorInfo(failure);
+function report(passedCount: number, failure: unknown, durationMs: number, passphrase?: KeyPassphraseAnswer): TestRemoteLayer[] {
+  const error = failure === undefined ? null : toErrorInfo(failure);
+  const info = error && passphrase ? passphrase.explain(error) : error;
   return SSH_LAYERS.map((l, i): TestRemoteLayer => {
     if (i < passedCount) return { layer: l.layer, label: l.label, status: 'pass', message: l.passMessage };
     if (i === passedCount && info) return { layer: l.layer, label: l.label, status: 'fail', message: info.message, hint: info.hint, durationMs };
@@ -40,11 +42,13 @@ export async function runTunnelLayers(options: RemoteLinkOptions, events: Remote
     return { layers: report(0, err, Date.now() - started), forward: null };
   }
   const finalHop = target.jumps.length;
+  const passphrase = new KeyPassphraseAnswer(options.identityFile, options.env, options.keyPassphrase);
   let session: SshSession;
   try {
     session = await SshSession.connect(target, {
       createHostVerifier: trustingHostVerifier(() => events.log('info', 'the new host key was trusted; run Test remote again')),
       prompt: (p) => events.askHostKey(toHostKeyPrompt(p)),
+      auth: passphrase.callbacks,
       env: options.env as NodeJS.ProcessEnv,
       onStage: (stage, hopIndex) => {
         // With ProxyJump, a layer passes when the target itself (the last hop) passed it.
@@ -54,7 +58,7 @@ export async function runTunnelLayers(options: RemoteLinkOptions, events: Remote
       },
     });
   } catch (err) {
-    return { layers: report(passed, err, Date.now() - started), forward: null };
+    return { layers: report(passed, err, Date.now() - started, passphrase), forward: null };
   }
   try {
     const probe = await session.forwardOut('127.0.0.1', options.remotePort);

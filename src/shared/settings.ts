@@ -39,6 +39,8 @@ export interface Settings {
   theme: Theme;
   hasGatewayToken: boolean;
   hasGatewayPassword: boolean;
+  /** Whether a passphrase for remote.identityFile is stored (the passphrase itself never leaves the core). */
+  hasKeyPassphrase: boolean;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -59,6 +61,7 @@ export const DEFAULT_SETTINGS: Settings = {
   theme: 'system',
   hasGatewayToken: false,
   hasGatewayPassword: false,
+  hasKeyPassphrase: false,
 };
 
 /** What the UI may change. A secret set to null is cleared; absent means unchanged. */
@@ -70,6 +73,8 @@ export interface SettingsPatch {
   theme?: Theme;
   gatewayToken?: string | null;
   gatewayPassword?: string | null;
+  /** The passphrase of an encrypted remote.identityFile. */
+  keyPassphrase?: string | null;
 }
 
 const PORT = { min: 1, max: 65535, integer: true } as const;
@@ -80,12 +85,13 @@ function parseMode(v: unknown): Mode | undefined {
   throw new ValidationError('mode must be one of unconfigured, local, remote');
 }
 
-function parseSecret(o: Record<string, unknown>, key: string): string | null | undefined {
+/** Tokens are trimmed (pasted with stray spaces); a passphrase is kept as typed, spaces included. */
+function parseSecret(o: Record<string, unknown>, key: string, options: { trim: boolean } = { trim: true }): string | null | undefined {
   const v = o[key];
   if (v === undefined || v === null) return v as null | undefined;
   if (typeof v !== 'string') throw new ValidationError(`${key} must be a string or null`);
   if (/[\r\n]/.test(v)) throw new ValidationError(`${key} must be a single line`);
-  return v.trim();
+  return options.trim ? v.trim() : v;
 }
 
 function parseForwards(v: unknown): ExtraForward[] | undefined {
@@ -106,7 +112,7 @@ function parseForwards(v: unknown): ExtraForward[] | undefined {
 
 export function parseSettingsPatch(v: unknown): SettingsPatch {
   const o = expectObject(v, 'settings');
-  rejectUnknownKeys(o, ['mode', 'localPort', 'remote', 'startAtLogin', 'theme', 'gatewayToken', 'gatewayPassword'], 'settings');
+  rejectUnknownKeys(o, ['mode', 'localPort', 'remote', 'startAtLogin', 'theme', 'gatewayToken', 'gatewayPassword', 'keyPassphrase'], 'settings');
   const patch: SettingsPatch = {};
   const mode = parseMode(o.mode);
   if (mode) patch.mode = mode;
@@ -122,6 +128,8 @@ export function parseSettingsPatch(v: unknown): SettingsPatch {
   if (token !== undefined) patch.gatewayToken = token;
   const password = parseSecret(o, 'gatewayPassword');
   if (password !== undefined) patch.gatewayPassword = password;
+  const keyPassphrase = parseSecret(o, 'keyPassphrase', { trim: false });
+  if (keyPassphrase !== undefined) patch.keyPassphrase = keyPassphrase;
   if (o.remote !== undefined) {
     const r = expectObject(o.remote, 'remote');
     rejectUnknownKeys(r, ['target', 'identityFile', 'remotePort', 'localPort', 'hostKeyPolicy', 'knownHostsFile', 'startGatewayIfDown', 'forwards'], 'remote');

@@ -2,9 +2,9 @@ import { readFileSync, statSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFileSecretStore } from '../../src/desktop/node-secret-store';
 import { createNodeKeyValueStore } from '../../src/desktop/node-settings-store';
-import { STORE_KEYS } from '../../src/desktop/settings-schema';
+import { SECRET_NAMES, STORE_KEYS } from '../../src/desktop/settings-schema';
 import { SettingsStore } from '../../src/desktop/settings-store';
-import { DEFAULT_SETTINGS, SETTINGS_VERSION } from '../../src/shared/settings';
+import { DEFAULT_SETTINGS, SETTINGS_VERSION, parseSettingsPatch } from '../../src/shared/settings';
 import { tempEnv, testCore, type TempEnv } from './helpers';
 
 let t: TempEnv;
@@ -25,6 +25,9 @@ describe('settings store', () => {
     expect(s.localPort).toBe(19001);
     expect(s.remote).toMatchObject({ target: 'alice@box', identityFile: '~/.ssh/id_box', remotePort: 18800, hostKeyPolicy: 'ask', localPort: null });
     expect(s.hasGatewayToken).toBe(true);
+    expect(s.hasKeyPassphrase).toBe(false);
+    expect(Object.keys(s).sort()).toEqual(Object.keys(DEFAULT_SETTINGS).sort());
+    expect(Object.keys(kv.get(STORE_KEYS.settings) as object).filter((k) => k.startsWith('has'))).toEqual([]);
     expect(store.secret('gatewayToken')).toBe('v0-secret-token');
     expect(kv.get(STORE_KEYS.version)).toBe(SETTINGS_VERSION);
     for (const old of ['mode', 'port', 'sshTarget', 'sshIdentity', 'remotePort', 'gatewayToken']) expect(kv.get(old)).toBeUndefined();
@@ -43,6 +46,26 @@ describe('settings store', () => {
     expect(JSON.stringify(s)).not.toContain('tok-123456');
     expect(readFileSync(kv.path, 'utf8')).not.toContain('tok-123456');
     expect(store.apply({ gatewayToken: null }).hasGatewayToken).toBe(false);
+  });
+
+  it('validates the key passphrase like the token, keeps it as typed, and stores it only as a secret', () => {
+    expect(parseSettingsPatch({ keyPassphrase: '  spaces count  ' })).toEqual({ keyPassphrase: '  spaces count  ' });
+    expect(parseSettingsPatch({ keyPassphrase: null })).toEqual({ keyPassphrase: null });
+    expect(() => parseSettingsPatch({ keyPassphrase: 7 })).toThrow('keyPassphrase must be a string or null');
+    expect(() => parseSettingsPatch({ keyPassphrase: 'two\nlines' })).toThrow('keyPassphrase must be a single line');
+    t = tempEnv();
+    const kv = createNodeKeyValueStore(t.stateDir);
+    const secrets = createFileSecretStore(t.stateDir);
+    const store = new SettingsStore(kv, secrets);
+    expect(store.apply({ keyPassphrase: 'pass phrase 123' }).hasKeyPassphrase).toBe(true);
+    expect(secrets.get(SECRET_NAMES.keyPassphrase)).toBe('pass phrase 123');
+    expect(readFileSync(kv.path, 'utf8')).not.toContain('pass phrase 123');
+    expect(store.apply({ keyPassphrase: null }).hasKeyPassphrase).toBe(false);
+    // A passphrase put into the plain settings file by hand is not read from there.
+    kv.set(STORE_KEYS.settings, { keyPassphrase: 'in the clear' });
+    const reopened = new SettingsStore(kv, secrets);
+    expect(reopened.get().hasKeyPassphrase).toBe(false);
+    expect(reopened.warnings.join()).toMatch(/secrets do not belong in the settings file/);
   });
 
   it('falls back to defaults with a warning when the file was broken by hand', () => {

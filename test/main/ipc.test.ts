@@ -71,6 +71,7 @@ describe('IPC handlers generated from DESKTOP_CALLS', () => {
     });
     expect(await invoke(callChannel('getState'), ipcEvent(win.webContents), { sneaky: true })).toMatchObject({ ok: false, error: { message: 'this call takes no input' } });
     expect(await invoke(callChannel('saveSettings'), ipcEvent(win.webContents), { gatewayToken: 'a\nb' })).toMatchObject({ ok: false, error: { message: 'gatewayToken must be a single line' } });
+    expect(await invoke(callChannel('saveSettings'), ipcEvent(win.webContents), { keyPassphrase: 42 })).toMatchObject({ ok: false, error: { message: 'keyPassphrase must be a string or null' } });
     expect(core.call).not.toHaveBeenCalled();
   });
 
