@@ -51,10 +51,11 @@ export class FakeDesktopApi implements DesktopApi {
     getState: () => this.state,
     getSettings: () => this.settings,
     saveSettings: (patch) => {
-      const { gatewayToken, gatewayPassword, remote, ...rest } = patch;
+      const { gatewayToken, gatewayPassword, keyPassphrase, remote, ...rest } = patch;
       this.settings = { ...this.settings, ...rest, remote: { ...this.settings.remote, ...remote } };
       if (gatewayToken !== undefined) this.settings.hasGatewayToken = gatewayToken !== null;
       if (gatewayPassword !== undefined) this.settings.hasGatewayPassword = gatewayPassword !== null;
+      if (keyPassphrase !== undefined) this.settings.hasKeyPassphrase = keyPassphrase !== null;
       // Like the brain: saving another mode switches to it.
       if (this.settings.mode !== this.state.mode) this.setState({ mode: this.settings.mode });
       return this.settings;

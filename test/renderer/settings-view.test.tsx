@@ -42,6 +42,21 @@ describe('Settings', () => {
     expect((getByRole(container, 'textbox', { name: 'Gateway token' }) as HTMLInputElement).value).toBe('');
   });
 
+  it('saves a key passphrase as typed, then forgets it and only shows that one is saved', async () => {
+    const { container, api } = await openSettings();
+    await click(getByRole(container, 'radio', { name: 'Remote over SSH' }));
+    await typeInto(getByRole(container, 'textbox', { name: 'SSH target' }), 'box');
+    const passphrase = getByRole(container, 'textbox', { name: 'Key passphrase' }) as HTMLInputElement;
+    expect(passphrase.type).toBe('password');
+    expect(passphrase.placeholder).toBe('only if the key is encrypted');
+    await typeInto(passphrase, ' two words ');
+    await click(getByRole(container, 'button', { name: 'Save' }));
+    expect(api.callsOf('saveSettings')[0]).toMatchObject({ keyPassphrase: ' two words ' });
+    const after = getByRole(container, 'textbox', { name: 'Key passphrase' }) as HTMLInputElement;
+    expect(after.value).toBe('');
+    expect(after.placeholder).toBe('saved (leave empty to keep)');
+  });
+
   it('names the identity file typed in the form in the SSH target preview', async () => {
     const api = new FakeDesktopApi();
     api.handle('previewSshTarget', ({ target }) => ({ ok: true, description: `alice@${target}.lan:2222 via jump1 (ssh agent)`, user: 'alice', host: `${target}.lan`, port: 2222, proxyJump: ['jump1'] }));

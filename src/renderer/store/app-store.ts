@@ -19,7 +19,7 @@ import { randomId } from '../../client/random-id';
 import { toCallErrorInfo } from './call-error';
 import { inFlightRun, mergeHistory, upsertMessage } from './chat-messages';
 import { loadDraft, saveDraft } from './draft-storage';
-import { formFromSettings, patchFromForm, type SettingsForm } from './settings-form';
+import { formFromSettings, patchFromForm, withoutSecrets, type SettingsForm } from './settings-form';
 
 export type ViewId = 'chat' | 'health' | 'settings' | 'logs';
 /** Remote help: each runs a command over the SSH session, only after the user confirmed it. */
@@ -257,7 +257,7 @@ export function createAppStore(api: DesktopApi, host: HostKind, initialView?: Vi
           const settings = await api.call('saveSettings', result.patch);
           set((s) => ({
             settings,
-            settingsForm: s.settingsForm ? { ...s.settingsForm, gatewayToken: '', gatewayPassword: '' } : s.settingsForm,
+            settingsForm: s.settingsForm ? withoutSecrets(s.settingsForm) : s.settingsForm,
             settingsSave: { status: 'saved', message: 'Saved.' },
           }));
         } catch (err) {
@@ -279,7 +279,7 @@ export function createAppStore(api: DesktopApi, host: HostKind, initialView?: Vi
         try {
           if (Object.keys(result.patch).length > 0) {
             const settings = await api.call('saveSettings', result.patch);
-            set((s) => ({ settings, settingsForm: s.settingsForm ? { ...s.settingsForm, gatewayToken: '', gatewayPassword: '' } : s.settingsForm }));
+            set((s) => ({ settings, settingsForm: s.settingsForm ? withoutSecrets(s.settingsForm) : s.settingsForm }));
           }
           const layers = await api.call('testRemote');
           set({ remoteTest: { running: false, layers, error: null } });

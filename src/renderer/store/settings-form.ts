@@ -14,6 +14,8 @@ export interface SettingsForm {
   /** Empty means "keep the saved one": the renderer never learns the saved secret. */
   gatewayToken: string;
   gatewayPassword: string;
+  /** Sent untrimmed: spaces are part of a passphrase. */
+  keyPassphrase: string;
   theme: Theme;
 }
 
@@ -28,6 +30,7 @@ export function formFromSettings(s: Settings): SettingsForm {
     localPort: s.remote.localPort === null ? '' : String(s.remote.localPort),
     gatewayToken: '',
     gatewayPassword: '',
+    keyPassphrase: '',
     theme: s.theme,
   };
 }
@@ -69,5 +72,11 @@ export function patchFromForm(form: SettingsForm, saved: Settings): FormResult {
   if (Object.keys(remote).length > 0) patch.remote = remote;
   if (form.gatewayToken.trim()) patch.gatewayToken = form.gatewayToken.trim();
   if (form.gatewayPassword.trim()) patch.gatewayPassword = form.gatewayPassword.trim();
+  if (form.keyPassphrase !== '') patch.keyPassphrase = form.keyPassphrase;
   return { ok: true, patch };
+}
+
+/** After a save the secrets typed into the form are forgotten: the renderer never keeps one. */
+export function withoutSecrets(form: SettingsForm): SettingsForm {
+  return { ...form, gatewayToken: '', gatewayPassword: '', keyPassphrase: '' };
 }

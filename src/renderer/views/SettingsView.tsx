@@ -79,6 +79,15 @@ export function SettingsView() {
           <SshTargetPreview />
           <TextField id="identity-file" label="Identity file" value={form.identityFile} placeholder="~/.ssh/id_ed25519 (optional)" spellCheck={false} onValue={(v) => editSettings({ identityFile: v })} />
           <TextField
+            id="key-passphrase"
+            label="Key passphrase"
+            type="password"
+            autoComplete="off"
+            value={form.keyPassphrase}
+            placeholder={settings.hasKeyPassphrase ? 'saved (leave empty to keep)' : 'only if the key is encrypted'}
+            onValue={(v) => editSettings({ keyPassphrase: v })}
+          />
+          <TextField
             id="known-hosts-file"
             label="Known hosts file"
             value={form.knownHostsFile}
