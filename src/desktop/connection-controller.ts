@@ -12,6 +12,7 @@ import { ensureLocalGatewayAuth, writeLocalMode, writeRemoteMode, type OnConfigW
 import type { GatewaySession, OpenGatewaySession, ProbeGateway } from './gateway-session';
 import { DEGRADED_AFTER_MISSES, HealthMonitor } from './health-monitor';
 import { LocalGateway, type LocalGatewayEvent } from './local-gateway';
+import type { LogSink } from './log-buffer';
 import type { GatewaySpawner } from './ports';
 import type { Redactor } from './redactor';
 import type { RemoteEngine, RemoteLink, RemoteLinkEvents, RemoteLinkOptions } from './remote-link';
@@ -49,7 +50,7 @@ export interface ControllerDeps {
   configPath: string;
   timing: DesktopTiming;
   now: () => number;
-  log: (level: 'info' | 'warn' | 'error', text: string, source?: 'app' | 'gateway') => void;
+  log: LogSink;
   warn: (warning: string) => void;
   /** Told of every config file write, so the config watcher does not take it for another program's. */
   configWritten: OnConfigWritten;
@@ -325,7 +326,9 @@ export class ConnectionController {
 
   private fail(a: ActiveMode, err: unknown): void {
     if (a.stopped) return;
-    const info = toErrorInfo(err);
+    const error = toErrorInfo(err);
+    // A failure may quote a process's output (the crash-loop error quotes the gateway's last lines).
+    const info = { ...error, message: this.deps.redactor.redact(error.message) };
     this.deps.log('error', `${a.mode} mode failed: ${info.message}`);
     this.refresh(a, 'failed', info.message, { lastError: info });
   }

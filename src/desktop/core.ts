@@ -16,7 +16,7 @@ import { ConnectionController } from './connection-controller';
 import { buildDiagnostics } from './diagnostics';
 import { EventHub } from './event-hub';
 import { clientProbe, clientSessionOpener } from './gateway-client-session';
-import { LogBuffer } from './log-buffer';
+import { LogBuffer, type LogSink } from './log-buffer';
 import { LogFile } from './log-file';
 import type { DesktopCore, DesktopPorts } from './ports';
 import { Redactor } from './redactor';
@@ -57,7 +57,7 @@ export function createDesktopCore(ports: DesktopPorts, options: DesktopCoreOptio
     logFile.write(line);
     hub.emit('log', line);
   });
-  const log = (level: 'info' | 'warn' | 'error', text: string, source: 'app' | 'gateway' = 'app'): void => logs.add(source, level, text);
+  const log: LogSink = (level, text, source = 'app', ts) => logs.add(source, level, text, ts);
   const snapshot = new StateSnapshotFile(stateSnapshotPath(stateDir), now, (text) => redactor.redact(text));
   const state = new StateStore(VERSION, now, (s) => {
     hub.emit('state', s);
@@ -166,7 +166,7 @@ export function createDesktopCore(ports: DesktopPorts, options: DesktopCoreOptio
     },
     getSettings: async () => settings.get(),
     saveSettings: (patch) => applySettings(patch, 'settings saved'),
-    previewSshTarget: ({ target }) => remote.preview(target, env),
+    previewSshTarget: ({ target, identityFile }) => remote.preview(target, env, identityFile),
     testRemote: () => runTestRemote({ remote, options: controller.remoteOptions(), events: controller.linkEvents(null), probe, token: settings.secret('gatewayToken'), password: settings.secret('gatewayPassword'), now }),
     answerHostKey: async ({ id, accept }) => {
       controller.answerHostKey(id, accept);

@@ -4,7 +4,9 @@
 // stop() ends only a gateway we started, and returns once its process is gone and its port is free.
 
 import { ClawdbotError } from '../shared/errors';
+import { parseGatewayOutput } from './gateway-output';
 import type { GatewayTarget, ProbeGateway } from './gateway-session';
+import type { LogSink } from './log-buffer';
 import type { GatewaySpawner, SpawnedGateway } from './ports';
 import { isPortOpen, waitPortClosed } from './port-probe';
 import { Sleeper, settlesWithin } from './sleeper';
@@ -43,7 +45,7 @@ export interface LocalGatewayDeps {
   now: () => number;
   /** The child's environment (config path, state dir, credentials). */
   childEnv: Record<string, string>;
-  log: (level: 'info' | 'warn' | 'error', text: string, source?: 'app' | 'gateway') => void;
+  log: LogSink;
   onEvent: (event: LocalGatewayEvent) => void;
   timing: LocalGatewayTiming;
 }
@@ -153,7 +155,8 @@ export class LocalGateway {
     child.onOutput((line, stream) => {
       this.tail.push(line);
       if (this.tail.length > TAIL_LINES) this.tail.shift();
-      this.deps.log(stream === 'stderr' ? 'warn' : 'info', line, 'gateway');
+      const entry = parseGatewayOutput(line, stream, this.deps.now());
+      this.deps.log(entry.level, entry.text, 'gateway', entry.ts);
     });
     this.deps.log('info', `started the local gateway (pid ${child.pid}) on port ${this.port}`);
     return child;

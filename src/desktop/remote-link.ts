@@ -56,7 +56,8 @@ export interface RemoteLink {
 
 export interface RemoteEngine {
   create(options: RemoteLinkOptions, events: RemoteLinkEvents): RemoteLink;
-  preview(target: string, env: Record<string, string | undefined>): Promise<SshTargetPreview>;
+  /** What the target resolves to; an identity file (like `ssh -i`) is tried first and must be readable. */
+  preview(target: string, env: Record<string, string | undefined>, identityFile?: string): Promise<SshTargetPreview>;
   /** The SSH layers of Test remote, in order, stopping at the first failure; on success, a forward for the gateway layers. */
   testSsh(options: RemoteLinkOptions, events: RemoteLinkEvents): Promise<{ layers: TestRemoteLayer[]; forward: TestForward | null }>;
 }

@@ -10,6 +10,7 @@ import { Tunnel } from '../tunnel/supervisor';
 import type { TunnelState } from '../tunnel/tunnel-state';
 import type { RemoteEngine, RemoteLink, RemoteLinkEvents, RemoteLinkOptions } from './remote-link';
 import { toHostKeyPrompt, trustingHostVerifier } from './host-key-trust';
+import { identityFileProblem } from './identity-file-check';
 import { KeyPassphraseAnswer } from './key-passphrase';
 import { resolveRemoteTarget } from './remote-target';
 import { describeResolvedTarget } from './ssh-description';
@@ -123,10 +124,14 @@ class TunnelLink implements RemoteLink {
 
 export const tunnelRemoteEngine: RemoteEngine = {
   create: (options, events) => new TunnelLink(options, events),
-  async preview(target, env): Promise<SshTargetPreview> {
+  async preview(target, env, identityFile): Promise<SshTargetPreview> {
     if (!target.trim()) return { ok: false, description: 'Enter an SSH alias or user@host[:port].', error: 'empty target' };
     try {
-      const r = await resolveTarget(target, { env: env as NodeJS.ProcessEnv });
+      const key = identityFile?.trim();
+      const r = await resolveTarget(target, { env: env as NodeJS.ProcessEnv, ...(key ? { overrides: { identityFile: key } } : {}) });
+      // The override comes first in the resolved list, expanded as the tunnel will read it.
+      const problem = key ? await identityFileProblem(r.identityFiles[0] as string) : null;
+      if (problem) return { ok: false, description: problem, error: problem };
       return { ok: true, description: describeTarget(r, env.HOME), user: r.user, host: r.hostName, port: r.port, identityFiles: r.identityFiles, proxyJump: r.jumps.map((j) => j.alias) };
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);

@@ -159,7 +159,8 @@ export const DESKTOP_CALLS = {
   setMode: { parse: (v: unknown) => ({ mode: requireOneOf(expectObject(v), 'mode', ['unconfigured', 'local', 'remote'] as const) }) },
   getSettings: { parse: expectNothing },
   saveSettings: { parse: (v: unknown) => parseSettingsPatch(v) },
-  previewSshTarget: { parse: (v: unknown) => ({ target: requireString(expectObject(v), 'target', { allowEmpty: true }) }) },
+  // identityFile is optional so earlier callers keep working: without it the preview comes from the SSH config alone.
+  previewSshTarget: { parse: (v: unknown): { target: string; identityFile?: string } => { const o = expectObject(v); return { target: requireString(o, 'target', { allowEmpty: true }), identityFile: optionalString(o, 'identityFile') }; } },
   testRemote: { parse: expectNothing },
   answerHostKey: { parse: (v: unknown) => { const o = expectObject(v); return { id: requireString(o, 'id'), accept: optionalBoolean(o, 'accept') ?? false }; } },
   reconnectNow: { parse: expectNothing },

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import JSON5 from 'json5';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DesktopCore } from '../../src/desktop/ports';
+import { desktopLogFile } from '../../src/desktop/settings-schema';
 import { startGateway, type RunningGateway } from '../support/gateway';
 import { canConnect, freePort, isHealthy, processAlive, tempEnv, testCore, waitForState, waitUntil, type TempEnv } from './helpers';
 
@@ -141,5 +142,43 @@ describe('local mode', () => {
     const logs = await core.call('getLogs', { limit: 50 });
     expect(logs.some((l) => l.source === 'gateway' && l.text.includes('boom'))).toBe(true);
     await waitUntil(async () => !(await canConnect(port)), 'the port to stay free');
+  });
+
+  it("logs the gateway's lines with their own level and time, without its time prefix", async () => {
+    const port = await freePort();
+    t = tempEnv({ CLAWDBOT_GATEWAY_PORT: String(port) });
+    core = testCore(t);
+    const started = Date.now();
+    await core.call('setMode', { mode: 'local' });
+    await waitForState(core, isHealthy, 'a healthy local gateway');
+    const lines = (await core.call('getLogs', { limit: 2000 })).filter((l) => l.source === 'gateway');
+    const listening = lines.find((l) => l.text.includes('listening on'));
+    expect(listening).toMatchObject({ level: 'info' });
+    expect(listening?.text).toMatch(/^\[gateway\] listening on ws:\/\/127\.0\.0\.1:/);
+    expect(listening?.ts).toBeGreaterThanOrEqual(Math.floor(started / 1000) * 1000);
+    expect(lines.filter((l) => /^\d\d:\d\d:\d\d /.test(l.text))).toEqual([]);
+  });
+
+  it("redacts secrets in the gateway's lines, parsed or not", async () => {
+    const port = await freePort();
+    t = tempEnv({ CLAWDBOT_GATEWAY_PORT: String(port) });
+    const secret = 'gateway-secret-4f2a9c';
+    const noisy = join(t.root, 'noisy.mjs');
+    writeFileSync(noisy, [
+      `const now = new Date().toISOString().slice(11, 19);`,
+      `console.error(now + ' [gateway] error: refused token ${secret}');`,
+      `console.error('Gateway failed to start: token ${secret} is not valid');`,
+      `process.exit(3);`,
+    ].join('\n'));
+    core = testCore(t, { spawner: { script: noisy } });
+    await core.call('saveSettings', { gatewayToken: secret });
+    await core.call('setMode', { mode: 'local' });
+    await waitForState(core, (s) => s.phase === 'failed', 'failed after a crash loop');
+    const lines = (await core.call('getLogs', { limit: 2000 })).filter((l) => l.source === 'gateway');
+    expect(lines).toContainEqual(expect.objectContaining({ level: 'error', text: '[gateway] refused token ***' }));
+    expect(lines).toContainEqual(expect.objectContaining({ level: 'warn', text: 'Gateway failed to start: token *** is not valid' }));
+    expect(JSON.stringify(lines)).not.toContain(secret);
+    expect(readFileSync(desktopLogFile(t.stateDir), 'utf8')).not.toContain(secret);
+    expect(JSON.stringify(core.getState())).not.toContain(secret);
   });
 });

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import JSON5 from 'json5';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DesktopCore } from '../../src/desktop/ports';
-import type { DesktopState } from '../../src/shared/desktop-api';
+import { DESKTOP_CALLS, type DesktopState } from '../../src/shared/desktop-api';
 import { startGateway, type RunningGateway } from '../support/gateway';
 import { generateKeyPair, startSshServer, type StartSshServerOptions, type TestSshServer } from '../support/ssh-server';
 import { canConnect, freePort, isHealthy, processAlive, tempEnv, testCore, waitForState, type TempEnv } from './helpers';
@@ -201,6 +201,44 @@ describe('remote mode', () => {
     expect(preview).toMatchObject({ ok: true, user: 'alice', host: 'gateway-box.invalid', port: 2222 });
     expect(preview.description).toContain('alice@gateway-box.invalid:2222');
     expect((await core.call('previewSshTarget', { target: '' })).ok).toBe(false);
+  });
+
+  it('previews an SSH target with the identity file from Settings, which must be a readable file', async () => {
+    t = tempEnv();
+    core = testCore(t);
+    const sshDir = join(t.home, '.ssh');
+    mkdirSync(sshDir, { recursive: true });
+    const key = join(sshDir, 'box_ed25519');
+    writeFileSync(key, 'a key file\n', { mode: 0o600 });
+    const target = 'alice@box.invalid:2222';
+    const parse = DESKTOP_CALLS.previewSshTarget.parse;
+
+    const withKey = await core.call('previewSshTarget', parse({ target, identityFile: '~/.ssh/box_ed25519' }));
+    expect(withKey).toMatchObject({ ok: true, user: 'alice', host: 'box.invalid', port: 2222 });
+    expect(withKey.identityFiles?.[0]).toBe(key);
+    expect(withKey.description).toBe('alice@box.invalid:2222 (key ~/.ssh/box_ed25519)');
+
+    const gone = join(sshDir, 'gone_ed25519');
+    expect(await core.call('previewSshTarget', parse({ target, identityFile: '~/.ssh/gone_ed25519' }))).toEqual({ ok: false, description: `No such identity file: ${gone}`, error: `No such identity file: ${gone}` });
+    expect(await core.call('previewSshTarget', parse({ target, identityFile: sshDir }))).toMatchObject({ ok: false, error: `No such identity file: ${sshDir}` });
+
+    // Callers that send no identity file (or an empty one) get the preview from the SSH config alone, as before.
+    for (const input of [{ target }, { target, identityFile: '  ' }]) {
+      const plain = await core.call('previewSshTarget', parse(input));
+      expect(plain).toMatchObject({ ok: true, user: 'alice', host: 'box.invalid', port: 2222 });
+      expect(plain.identityFiles).not.toContain(key);
+      expect(plain.description).not.toContain('box_ed25519');
+    }
+    expect(() => parse({ target, identityFile: 42 })).toThrow(/identityFile/);
+  });
+
+  it.skipIf(process.getuid?.() === 0)('says when the identity file cannot be read (not as root, who reads any file)', async () => {
+    t = tempEnv();
+    core = testCore(t);
+    mkdirSync(t.home, { recursive: true });
+    const key = join(t.home, 'locked_ed25519');
+    writeFileSync(key, 'a key file\n', { mode: 0o000 });
+    expect(await core.call('previewSshTarget', { target: 'alice@box.invalid', identityFile: key })).toMatchObject({ ok: false, error: `The identity file is not readable: ${key}` });
   });
 
   it('Test remote walks the SSH and gateway layers', async () => {

@@ -174,6 +174,7 @@ describe.skipIf(missing)(`the built renderer with an in-memory DesktopApi${missi
       'Remote over SSH',
       'SSH target',
       'Identity file',
+      'Key passphrase',
       'Known hosts file',
       'Remote gateway port',
       'Local port',

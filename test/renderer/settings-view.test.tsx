@@ -57,16 +57,31 @@ describe('Settings', () => {
     expect(after.placeholder).toBe('saved (leave empty to keep)');
   });
 
-  it('names the identity file typed in the form in the SSH target preview', async () => {
+  it('previews the SSH target with the identity file typed in the form, as the brain describes it', async () => {
     const api = new FakeDesktopApi();
-    api.handle('previewSshTarget', ({ target }) => ({ ok: true, description: `alice@${target}.lan:2222 via jump1 (ssh agent)`, user: 'alice', host: `${target}.lan`, port: 2222, proxyJump: ['jump1'] }));
+    // Like the brain: the key is resolved (here to an absolute path) and must exist.
+    api.handle('previewSshTarget', ({ target, identityFile }) => {
+      if (identityFile === '~/.ssh/gone') return { ok: false, description: 'No such identity file: /home/alice/.ssh/gone', error: 'No such identity file: /home/alice/.ssh/gone' };
+      const key = identityFile ? `key ${identityFile.replace('~', '/home/alice')}` : 'ssh agent';
+      return { ok: true, description: `alice@${target}.lan:2222 via jump1 (${key})`, user: 'alice', host: `${target}.lan`, port: 2222, proxyJump: ['jump1'] };
+    });
     const { container } = await openSettings(api);
+    const preview = () => container.querySelector('#ssh-target-preview');
     await click(getByRole(container, 'radio', { name: 'Remote over SSH' }));
     await typeInto(getByRole(container, 'textbox', { name: 'SSH target' }), 'box');
     await settle(200);
-    expect(container.querySelector('#ssh-target-preview')?.textContent).toBe('Connects to alice@box.lan:2222 via jump1 (ssh agent)');
-    await typeInto(getByRole(container, 'textbox', { name: 'Identity file' }), '~/.ssh/box_ed25519');
-    expect(container.querySelector('#ssh-target-preview')?.textContent).toBe('Connects to alice@box.lan:2222 via jump1 (key ~/.ssh/box_ed25519)');
+    expect(preview()?.textContent).toBe('Connects to alice@box.lan:2222 via jump1 (ssh agent)');
+    expect(api.callsOf('previewSshTarget')).toEqual([{ target: 'box' }]);
+
+    await typeInto(getByRole(container, 'textbox', { name: 'Identity file' }), ' ~/.ssh/box_ed25519 ');
+    await settle(200);
+    expect(api.callsOf('previewSshTarget').at(-1)).toEqual({ target: 'box', identityFile: '~/.ssh/box_ed25519' });
+    expect(preview()?.textContent).toBe('Connects to alice@box.lan:2222 via jump1 (key /home/alice/.ssh/box_ed25519)');
+
+    await typeInto(getByRole(container, 'textbox', { name: 'Identity file' }), '~/.ssh/gone');
+    await settle(200);
+    expect(preview()?.textContent).toBe('No such identity file: /home/alice/.ssh/gone');
+    expect(preview()?.className).toBe('preview preview-error');
   });
 
   it('runs Test remote and shows each layer with pass or fail and its hint', async () => {

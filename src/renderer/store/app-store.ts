@@ -180,11 +180,13 @@ export function createAppStore(api: DesktopApi, host: HostKind, initialView?: Vi
         return { logs };
       });
 
-    const requestPreview = (target: string) => {
+    /** The brain resolves the target with the identity file, as the tunnel will, and checks that the file is there. */
+    const requestPreview = (target: string, identityFile: string) => {
       clearTimeout(previewTimer);
       const request = ++previewRequest;
+      const key = identityFile.trim();
       previewTimer = setTimeout(() => {
-        api.call('previewSshTarget', { target }).then(
+        api.call('previewSshTarget', key ? { target, identityFile: key } : { target }).then(
           (preview) => {
             if (request === previewRequest) set({ sshPreview: preview });
           },
@@ -209,7 +211,7 @@ export function createAppStore(api: DesktopApi, host: HostKind, initialView?: Vi
             api.call('getSettings').then(
               (settings) => {
                 set({ settings, settingsForm: formFromSettings(settings) });
-                if (settings.remote.target) requestPreview(settings.remote.target);
+                if (settings.remote.target) requestPreview(settings.remote.target, settings.remote.identityFile);
               },
               (err: unknown) => set({ settingsSave: { status: 'error', message: toCallErrorInfo(err).message } }),
             ),
@@ -239,8 +241,9 @@ export function createAppStore(api: DesktopApi, host: HostKind, initialView?: Vi
       editSettings(patch) {
         const form = get().settingsForm;
         if (!form) return;
-        set({ settingsForm: { ...form, ...patch }, settingsSave: { status: 'idle', message: '' } });
-        if (patch.target !== undefined && patch.target !== form.target) requestPreview(patch.target);
+        const next = { ...form, ...patch };
+        set({ settingsForm: next, settingsSave: { status: 'idle', message: '' } });
+        if (next.target !== form.target || next.identityFile !== form.identityFile) requestPreview(next.target, next.identityFile);
       },
 
       async saveSettings() {
