@@ -1,9 +1,12 @@
 // Keeps the Clawdbot config file (gateway.mode, gateway.remote.*, the local gateway's auth) in step
-// with the app, so `clawdbot health` and the app always talk to the same gateway. Writes go through
-// updateConfigFile, which refuses to touch a file that does not parse; each write reports what it left
-// on disk, so the config watcher knows that content as the app's own.
+// with the app, so `clawdbot health` and the app always talk to the same gateway. A file that already
+// says what the app would write is left alone, byte for byte: a rewrite is plain JSON and loses a
+// hand-edited file's comments. Real writes go through updateConfigFile, which refuses to touch a file
+// that does not parse and keeps a commented one at <path>.bak; each write reports what it left on disk,
+// so the config watcher knows that content as the app's own.
 
 import { randomBytes } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import { readConfigFile, updateConfigFile, type ConfigFileSnapshot } from '../config/file';
 import type { Env } from '../config/paths';
 
@@ -44,14 +47,25 @@ export interface ConfigView {
   remoteSshIdentity?: string;
 }
 
-/** Called with the file as the app left it, right after it wrote it. */
-export type OnConfigWritten = (written: ConfigFileSnapshot) => void;
+/** Told about the app's writes to the config file. */
+export interface ConfigWriteListener {
+  /** The file as the app left it, right after it wrote it. */
+  written(snapshot: ConfigFileSnapshot): void;
+  /** A hand-edited JSON5 file was rewritten as plain JSON; the file as it was is kept at `backup`. */
+  keptOriginal(backup: string): void;
+}
 
-function update(configPath: string, mutate: (config: Obj) => void, onWritten?: OnConfigWritten): void {
-  updateConfigFile(configPath, mutate);
+function update(configPath: string, mutate: (config: Obj) => void, listener?: ConfigWriteListener): void {
+  const current = readConfigFile(configPath).parsed;
+  if (current) {
+    const next = structuredClone(current);
+    mutate(next);
+    if (isDeepStrictEqual(next, current)) return; // it already says so: no rewrite, no lost comments
+  }
+  updateConfigFile(configPath, mutate, (backup) => listener?.keptOriginal(backup));
   // Read back in the same tick: the bytes on disk, whatever format the writer chose. Only another
   // program writing in that very instant could have its change taken for ours.
-  onWritten?.(readConfigFile(configPath));
+  listener?.written(readConfigFile(configPath));
 }
 
 /** What the config file says (empty when it is missing or does not parse). */
@@ -78,7 +92,7 @@ export function configViewOf(parsed: Obj): ConfigView {
  * gateway.auth.*). When there are none, a token is generated and written to gateway.auth.token, so the
  * gateway never runs without auth and the CLI finds the same token.
  */
-export function ensureLocalGatewayAuth(configPath: string, env: Env, onWritten?: OnConfigWritten): GatewayCredentials {
+export function ensureLocalGatewayAuth(configPath: string, env: Env, listener?: ConfigWriteListener): GatewayCredentials {
   const envToken = nonEmpty(env.CLAWDBOT_GATEWAY_TOKEN);
   if (envToken) return { token: envToken };
   const snap = readConfigFile(configPath);
@@ -91,16 +105,16 @@ export function ensureLocalGatewayAuth(configPath: string, env: Env, onWritten?:
   const generated = randomBytes(24).toString('hex');
   update(configPath, (config) => {
     section(section(config, 'gateway'), 'auth').token = generated;
-  }, onWritten);
+  }, listener);
   return { token: generated };
 }
 
-export function writeLocalMode(configPath: string, port: number, onWritten?: OnConfigWritten): void {
+export function writeLocalMode(configPath: string, port: number, listener?: ConfigWriteListener): void {
   update(configPath, (config) => {
     const gateway = section(config, 'gateway');
     gateway.mode = 'local';
     gateway.port = port;
-  }, onWritten);
+  }, listener);
 }
 
 export interface RemoteModeConfig {
@@ -111,7 +125,7 @@ export interface RemoteModeConfig {
   sshIdentity: string;
 }
 
-export function writeRemoteMode(configPath: string, remote: RemoteModeConfig, onWritten?: OnConfigWritten): void {
+export function writeRemoteMode(configPath: string, remote: RemoteModeConfig, listener?: ConfigWriteListener): void {
   update(configPath, (config) => {
     const gateway = section(config, 'gateway');
     gateway.mode = 'remote';
@@ -121,7 +135,7 @@ export function writeRemoteMode(configPath: string, remote: RemoteModeConfig, on
     setOrDelete(r, 'password', remote.password);
     setOrDelete(r, 'sshTarget', remote.sshTarget || null);
     setOrDelete(r, 'sshIdentity', remote.sshIdentity || null);
-  }, onWritten);
+  }, listener);
 }
 
 function setOrDelete(o: Obj, key: string, value: string | null): void {

@@ -8,7 +8,7 @@ import type { HostKeyPrompt, LocalInfo, Mode, Phase, RemoteInfo } from '../share
 import type { ErrorInfo } from '../shared/errors';
 import { ClawdbotError, toErrorInfo } from '../shared/errors';
 import type { ChatService } from './chat-service';
-import { ensureLocalGatewayAuth, writeLocalMode, writeRemoteMode, type OnConfigWritten } from './config-sync';
+import { ensureLocalGatewayAuth, writeLocalMode, writeRemoteMode, type ConfigWriteListener } from './config-sync';
 import type { GatewaySession, OpenGatewaySession, ProbeGateway } from './gateway-session';
 import { DEGRADED_AFTER_MISSES, HealthMonitor } from './health-monitor';
 import { LocalGateway, type LocalGatewayEvent } from './local-gateway';
@@ -52,8 +52,11 @@ export interface ControllerDeps {
   now: () => number;
   log: LogSink;
   warn: (warning: string) => void;
-  /** Told of every config file write, so the config watcher does not take it for another program's. */
-  configWritten: OnConfigWritten;
+  /**
+   * Told of every config file write, so the config watcher does not take it for another program's, and
+   * of a commented file rewritten as plain JSON, so the user learns where its original went.
+   */
+  configWrites: ConfigWriteListener;
 }
 
 export class ConnectionController {
@@ -176,8 +179,8 @@ export class ConnectionController {
     deps.state.transition('local', 'starting', reason, { endpointUrl: null, remote: null, health: null, lastError: null, gatewayConnected: false, local: { port, adopted: false, restarts: 0 } });
     let credentials: { token?: string; password?: string };
     try {
-      credentials = ensureLocalGatewayAuth(deps.configPath, deps.env, deps.configWritten);
-      writeLocalMode(deps.configPath, port, deps.configWritten);
+      credentials = ensureLocalGatewayAuth(deps.configPath, deps.env, deps.configWrites);
+      writeLocalMode(deps.configPath, port, deps.configWrites);
     } catch (err) {
       return this.fail(a, new ClawdbotError('Config', err instanceof Error ? err.message : String(err), 'Fix the Clawdbot config file, then choose Reconnect now.'));
     }
@@ -214,11 +217,20 @@ export class ConnectionController {
         break;
       case 'running':
         a.session?.kick(); // a restarted gateway answers now: do not wait out the client's backoff
-        this.refresh(a, 'running', event.adopted ? 'adopted a running gateway' : `local gateway running (pid ${event.pid})`, {
+        this.refresh(a, 'running', event.adopted ? `adopted a running gateway${event.pid ? ` (pid ${event.pid})` : ''}` : `local gateway running (pid ${event.pid})`, {
           local: local({ adopted: event.adopted, pid: event.pid, restarts: event.restarts }),
           endpointUrl: a.local?.url ?? null,
         });
         break;
+      case 'adopted-stopped': {
+        const pid = event.pid ? ` (pid ${event.pid})` : '';
+        // "starting", since we start our own now; the phase change also records the reason in transitions.
+        this.refresh(a, 'starting', `the gateway we were using${pid} stopped; starting our own`, {
+          local: local({ adopted: false, pid: undefined }),
+          lastError: { errorClass: 'GatewayUnreachable', message: `The gateway this app was using on port ${this.localPort()}${pid} stopped.`, hint: 'The app starts its own gateway on that port now.', retryable: true },
+        });
+        break;
+      }
       case 'crashed':
         this.refresh(a, 'restarting', event.message, {
           local: local({ restarts: event.restarts, pid: undefined }),
@@ -258,7 +270,7 @@ export class ConnectionController {
     deps.redactor.add(token);
     deps.redactor.add(password);
     try {
-      writeRemoteMode(deps.configPath, { url, token, password, sshTarget: s.remote.target, sshIdentity: s.remote.identityFile }, deps.configWritten);
+      writeRemoteMode(deps.configPath, { url, token, password, sshTarget: s.remote.target, sshIdentity: s.remote.identityFile }, deps.configWrites);
     } catch (err) {
       deps.warn(`The Clawdbot config file was not updated for remote mode: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -306,6 +318,7 @@ export class ConnectionController {
       now: deps.now,
       onHealth: (health) => {
         if (a.stopped) return;
+        if (!health.ok) a.local?.adoptedMayHaveStopped();
         this.refresh(a, a.base, health.ok ? 'health check passed' : `health check missed (${health.consecutiveMisses})`, { health });
       },
     });
@@ -314,6 +327,7 @@ export class ConnectionController {
       session.onConnection((up, error) => {
         if (a.stopped) return;
         if (up) a.everConnected = true;
+        else a.local?.adoptedMayHaveStopped();
         a.sessionError = !up && error && !error.retryable ? error : null;
         const patch = a.sessionError ? { gatewayConnected: up, lastError: a.sessionError } : { gatewayConnected: up };
         this.refresh(a, a.base, up ? 'gateway connected' : `gateway connection lost${error ? `: ${error.message}` : ''}`, patch);

@@ -27,6 +27,7 @@ import { SettingsStore } from './settings-store';
 import { StateSnapshotFile, stateSnapshotPath } from './state-snapshot';
 import { StateStore } from './state-store';
 import { tunnelRemoteEngine } from './remote-tunnel';
+import { secretStorageWarning } from './secret-storage-warning';
 import { runTestRemote } from './test-remote';
 import { DEFAULT_TIMING, type DesktopTiming } from './timing';
 
@@ -74,9 +75,8 @@ export function createDesktopCore(ports: DesktopPorts, options: DesktopCoreOptio
   };
   hideSecrets();
   const warnings: string[] = [...settings.warnings];
-  if (!ports.secrets.isEncrypted()) {
-    warnings.push('Secrets (the gateway token or password, the key passphrase) are stored unencrypted on this machine: no OS keyring is available to this app.');
-  }
+  const plainTextSecrets = secretStorageWarning(ports.secrets.describe());
+  if (plainTextSecrets) warnings.push(plainTextSecrets);
   const warn = (w: string): void => {
     log('warn', w);
     if (!warnings.includes(w)) warnings.push(w);
@@ -111,7 +111,10 @@ export function createDesktopCore(ports: DesktopPorts, options: DesktopCoreOptio
     openSession: clientSessionOpener(sessionOptions),
     probe,
     spawn: ports.spawnGateway,
-    configWritten: (written) => configWatcher.ownWrite(written),
+    configWrites: {
+      written: (snapshot) => configWatcher.ownWrite(snapshot),
+      keptOriginal: (backup) => warn(`The app rewrote ${configPath} as plain JSON to save its gateway settings, so the file's comments are gone; the file as it was is kept in ${backup}.`),
+    },
   });
 
   /** Changes made to the config file by another program, adopted one after another (see config-follow.ts). */

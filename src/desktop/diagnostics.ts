@@ -35,7 +35,7 @@ export function buildDiagnostics(input: DiagnosticsInput, redactor: Redactor): s
   if (state.lastError) lines.push(`last error: [${state.lastError.errorClass}] ${state.lastError.message}`, `hint: ${state.lastError.hint}`);
   for (const w of state.warnings) lines.push(`warning: ${w}`);
   lines.push(`config file: ${input.paths.configPath}`, `state dir: ${input.paths.stateDir}`, `settings file: ${input.paths.settingsFile}`, `log file: ${input.paths.logFile}`);
-  if (state.local) lines.push(`local gateway: port ${state.local.port}, ${state.local.adopted ? 'adopted' : `pid ${state.local.pid ?? 'none'}`}, restarts ${state.local.restarts}`);
+  if (state.local) lines.push(`local gateway: port ${state.local.port}, ${state.local.adopted ? 'adopted, ' : ''}pid ${state.local.pid ?? 'none'}, restarts ${state.local.restarts}`);
   section('Remote (SSH)');
   lines.push(
     `target: ${settings.remote.target || '(none)'}`,

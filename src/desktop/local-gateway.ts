@@ -1,6 +1,7 @@
 // The local gateway: adopt one already listening on our port when it answers `health` with our
 // credentials, else start one through the GatewaySpawner and supervise it: capture its log, restart it
 // after a crash with capped backoff, and stop in `failed` (last log lines + hint) after repeated crashes.
+// An adopted gateway is not ours to restart, but once it is gone we start our own, as on a cold start.
 // stop() ends only a gateway we started, and returns once its process is gone and its port is free.
 
 import { ClawdbotError } from '../shared/errors';
@@ -8,6 +9,7 @@ import { parseGatewayOutput } from './gateway-output';
 import type { GatewayTarget, ProbeGateway } from './gateway-session';
 import type { LogSink } from './log-buffer';
 import type { GatewaySpawner, SpawnedGateway } from './ports';
+import { listeningPid } from './port-owner';
 import { isPortOpen, waitPortClosed } from './port-probe';
 import { Sleeper, settlesWithin } from './sleeper';
 
@@ -36,6 +38,7 @@ export const DEFAULT_LOCAL_GATEWAY_TIMING: LocalGatewayTiming = {
 export type LocalGatewayEvent =
   | { kind: 'starting'; restarts: number }
   | { kind: 'running'; pid: number | undefined; adopted: boolean; restarts: number }
+  | { kind: 'adopted-stopped'; pid: number | undefined }
   | { kind: 'crashed'; restarts: number; nextRetryInMs: number; message: string }
   | { kind: 'failed'; error: ClawdbotError };
 
@@ -61,6 +64,9 @@ export class LocalGateway {
   private readonly tail: string[] = [];
   private lastExit = '';
   private readonly sleeper = new Sleeper();
+  /** The gateway we use but did not start (its pid when /proc could tell); null when there is none. */
+  private adopted: { pid: number | undefined } | null = null;
+  private checkingAdopted = false;
 
   constructor(
     private readonly port: number,
@@ -78,8 +84,10 @@ export class LocalGateway {
     if (await isPortOpen(this.port)) {
       const probe = await this.deps.probe(target);
       if (probe.ok) {
-        this.deps.log('info', `adopted the gateway already running on port ${this.port}`);
-        this.deps.onEvent({ kind: 'running', pid: undefined, adopted: true, restarts: 0 });
+        const pid = listeningPid(this.port);
+        this.adopted = { pid };
+        this.deps.log('info', `adopted the gateway already running on port ${this.port}${pid ? ` (pid ${pid})` : ''}`);
+        this.deps.onEvent({ kind: 'running', pid, adopted: true, restarts: 0 });
         return;
       }
       throw new ClawdbotError(
@@ -91,6 +99,33 @@ export class LocalGateway {
     return new Promise<void>((resolve, reject) => {
       void this.supervise(resolve, reject);
     });
+  }
+
+  /**
+   * Our connection to the adopted gateway dropped, or a health check missed. When nothing listens on
+   * the port any more, that gateway is gone: start our own as on a cold start (a gateway that is back
+   * on the port by then is adopted again). A gateway that still listens, even a frozen one, is left be.
+   */
+  adoptedMayHaveStopped(): void {
+    if (!this.adopted || this.checkingAdopted || this.stopping) return;
+    this.checkingAdopted = true;
+    void this.replaceAdoptedIfGone().finally(() => {
+      this.checkingAdopted = false;
+    });
+  }
+
+  private async replaceAdoptedIfGone(): Promise<void> {
+    const gone = this.adopted;
+    if (!gone || (await isPortOpen(this.port)) || this.stopping) return;
+    this.adopted = null;
+    this.deps.log('warn', `the gateway we were using on port ${this.port}${gone.pid ? ` (pid ${gone.pid})` : ''} stopped; starting our own`);
+    this.deps.onEvent({ kind: 'adopted-stopped', pid: gone.pid });
+    try {
+      await this.start();
+    } catch (err) {
+      // start() rejects only with a ClawdbotError: the port taken by a stranger, or a crash loop.
+      if (!this.stopping) this.deps.onEvent({ kind: 'failed', error: err as ClawdbotError });
+    }
   }
 
   /** Stops the gateway if we started it; an adopted gateway is left running. */
@@ -133,8 +168,9 @@ export class LocalGateway {
       const crash = this.recordCrash();
       if (crash instanceof ClawdbotError) {
         this.child = null;
-        this.deps.onEvent({ kind: 'failed', error: crash });
-        if (!settled) reject(crash);
+        // Until start() resolved, its rejection reports the crash loop; after that, only the event can.
+        if (settled) this.deps.onEvent({ kind: 'failed', error: crash });
+        else reject(crash);
         return;
       }
       await this.sleeper.sleep(crash);

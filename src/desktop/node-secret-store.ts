@@ -1,6 +1,7 @@
-// The Node SecretStore (for the browser twin, where no OS keyring is reachable): a JSON file under the
-// state dir with mode 0600. It is NOT encrypted, and says so (isEncrypted() is false), so the core
-// shows a warning. Electron's shell uses safeStorage instead.
+// The Node SecretStore (for the browser twin, which uses no OS keyring by design): a JSON file under the
+// state dir with mode 0600. It is NOT encrypted, and describes itself so (the file, readable only by
+// this user), so the core's warning names the file instead of advising a keyring. Electron's shell
+// uses safeStorage instead.
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -31,6 +32,10 @@ export function createFileSecretStore(stateDir: string): SecretStore & { readonl
       else all[name] = value;
       writeFileAtomic(path, `${JSON.stringify(all, null, 2)}\n`);
     },
-    isEncrypted: () => false,
+    describe: () => ({
+      encrypted: false,
+      where: `in ${path} (readable only by you)`,
+      advice: 'The browser UI keeps them in this file by design; the desktop app keeps them in the OS keychain.',
+    }),
   };
 }

@@ -48,7 +48,7 @@ function storedSecrets(stateDir: string): SecretStore {
   return {
     get: (name) => twin.get(name) ?? (typeof electron[name] === 'string' ? electron[name] : null),
     set: () => undefined,
-    isEncrypted: () => false,
+    describe: () => ({ encrypted: false, where: `under ${stateDir}` }),
   };
 }
 

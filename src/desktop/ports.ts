@@ -4,12 +4,21 @@
 
 import type { DesktopCallInput, DesktopCallName, DesktopCallResults, DesktopEventName, DesktopEventPayloads, DesktopState } from '../shared/desktop-api';
 
+/** How a SecretStore keeps its secrets, in the user's words; the core warns from it when they are plain text. */
+export interface SecretStorageDescription {
+  /** False when the secrets are kept in plain text (Linux without a keyring, the browser twin's file). */
+  encrypted: boolean;
+  /** Where, as the end of "… are stored unencrypted ___": "on this machine", "in <file> (readable only by you)". */
+  where: string;
+  /** What the user can do about it, or why it is so (a full sentence). */
+  advice?: string;
+}
+
 /** Secrets: the gateway token/password and key passphrases. */
 export interface SecretStore {
   get(name: string): string | null;
   set(name: string, value: string | null): void;
-  /** False when the only backend stores secrets in plain text (Linux without a keyring). */
-  isEncrypted(): boolean;
+  describe(): SecretStorageDescription;
 }
 
 /** Plain settings storage (electron-store in Electron, conf in Node; the same file). */

@@ -1,11 +1,11 @@
 // The SecretStore port over safeStorage: each secret is encrypted by the OS keychain (macOS Keychain,
 // Windows DPAPI, libsecret/kwallet on Linux) and kept as base64 in its own small file. On Linux without
-// a keyring safeStorage falls back to a fixed key ("basic_text"): still stored, but isEncrypted() says
-// false so the core warns. With no encryption at all, secrets live in memory for this run only: a
-// secret is never written in the clear.
+// a keyring safeStorage falls back to a fixed key ("basic_text"): still stored, but describe() says
+// unencrypted, with the keyring advice, so the core warns. With no encryption at all, secrets live in
+// memory for this run only: a secret is never written in the clear.
 
 import { safeStorage } from 'electron';
-import type { SecretStore } from '../desktop/ports';
+import type { SecretStorageDescription, SecretStore } from '../desktop/ports';
 
 /** Where the encrypted blobs are kept (an electron-store file in the app's folder). */
 export interface BlobStore {
@@ -14,9 +14,12 @@ export interface BlobStore {
   delete(key: string): void;
 }
 
-function isSafeStorageEncrypted(platform: NodeJS.Platform): boolean {
-  if (!safeStorage.isEncryptionAvailable()) return false;
-  return !(platform === 'linux' && safeStorage.getSelectedStorageBackend() === 'basic_text');
+const KEYRING_ADVICE = 'No OS keyring is available to this app: install and unlock one (GNOME Keyring, KWallet), then restart the app.';
+
+function describeSafeStorage(platform: NodeJS.Platform): SecretStorageDescription {
+  if (!safeStorage.isEncryptionAvailable()) return { encrypted: false, where: 'in memory only, until the app quits', advice: KEYRING_ADVICE };
+  if (platform === 'linux' && safeStorage.getSelectedStorageBackend() === 'basic_text') return { encrypted: false, where: 'on this machine', advice: KEYRING_ADVICE };
+  return { encrypted: true, where: 'in the OS keychain' };
 }
 
 export function createSafeStorageSecretStore(blobs: BlobStore, platform: NodeJS.Platform): SecretStore {
@@ -43,6 +46,6 @@ export function createSafeStorageSecretStore(blobs: BlobStore, platform: NodeJS.
       if (value === null) blobs.delete(name);
       else blobs.set(name, safeStorage.encryptString(value).toString('base64'));
     },
-    isEncrypted: () => isSafeStorageEncrypted(platform),
+    describe: () => describeSafeStorage(platform),
   };
 }

@@ -6,6 +6,7 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { ConfigFileSnapshot } from '../../src/config/file';
 import { writeRemoteMode } from '../../src/desktop/config-sync';
 import { ConfigWatcher, type ConfigChange } from '../../src/desktop/config-watcher';
 import { tempEnv, type TempEnv } from './helpers';
@@ -44,18 +45,19 @@ describe('config watcher', () => {
     expect(changes).toEqual([{ mode: 'local' }]);
 
     // The app switches to remote and writes the file itself; the CLI then changes only the token.
-    // Whether or not a poll came in between, only the token is news.
-    writeRemoteMode(path, { url: 'ws://127.0.0.1:28000', token: 'app-token', password: null, sshTarget: 'alice@box', sshIdentity: '' }, (written) => watcher.ownWrite(written));
+    // Whether or not the app re-applied its mode in between, only the token is news.
+    const ownWrites = { written: (snapshot: ConfigFileSnapshot) => watcher.ownWrite(snapshot), keptOriginal: () => undefined };
+    writeRemoteMode(path, { url: 'ws://127.0.0.1:28000', token: 'app-token', password: null, sshTarget: 'alice@box', sshIdentity: '' }, ownWrites);
     watcher.check();
     expect(changes).toHaveLength(1);
     writeAtomically(path, { gateway: { mode: 'remote', remote: { url: 'ws://127.0.0.1:28000', token: 'cli-token', sshTarget: 'alice@box' } } });
-    writeRemoteMode(path, { url: 'ws://127.0.0.1:28000', token: 'cli-token', password: null, sshTarget: 'alice@box', sshIdentity: '' }, (written) => watcher.ownWrite(written));
+    writeRemoteMode(path, { url: 'ws://127.0.0.1:28000', token: 'cli-token', password: null, sshTarget: 'alice@box', sshIdentity: '' }, ownWrites);
     watcher.check();
-    expect(changes).toHaveLength(1); // the app wrote last, and wrote the same token: nothing to adopt
+    expect(changes[1]).toEqual({ remoteToken: 'cli-token' }); // the file already said what the app would write: not rewritten
 
     writeAtomically(path, { gateway: { mode: 'local', remote: { token: 'cli-token-2', sshTarget: 'alice@box' } } });
     watcher.check();
-    expect(changes[1]).toEqual({ mode: 'local', remoteToken: 'cli-token-2' });
+    expect(changes[2]).toEqual({ mode: 'local', remoteToken: 'cli-token-2' });
     expect(parseErrors).toEqual([]);
   });
 

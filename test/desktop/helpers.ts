@@ -1,7 +1,7 @@
 // Shared pieces of the desktop tests: temp dirs for HOME and CLAWDBOT_*, free ports, a core with
 // fast timings, and waiting for a state by predicate (never by wall time).
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,6 +59,12 @@ export function processAlive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** The parent of a process, from /proc (Linux): tells a child we spawned from a stranger. */
+export function parentPid(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
 }
 
 export async function waitUntil(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {

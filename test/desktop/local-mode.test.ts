@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { DesktopCore } from '../../src/desktop/ports';
 import { desktopLogFile } from '../../src/desktop/settings-schema';
 import { startGateway, type RunningGateway } from '../support/gateway';
-import { canConnect, freePort, isHealthy, processAlive, tempEnv, testCore, waitForState, waitUntil, type TempEnv } from './helpers';
+import { canConnect, freePort, isHealthy, parentPid, processAlive, tempEnv, testCore, waitForState, waitUntil, type TempEnv } from './helpers';
 
 let t: TempEnv | undefined;
 let core: DesktopCore | undefined;
@@ -64,6 +64,35 @@ describe('local mode', () => {
     await core.shutdown();
     expect(processAlive(gateway.pid)).toBe(true);
     expect(await canConnect(gateway.port)).toBe(true);
+  });
+
+  it('starts its own gateway when the adopted one stops, and quit leaves no process or port behind', async () => {
+    gateway = await startGateway();
+    const theirs = gateway;
+    t = tempEnv({ CLAWDBOT_GATEWAY_PORT: String(theirs.port) });
+    mkdirSync(t.stateDir, { recursive: true });
+    writeFileSync(t.configPath, readFileSync(theirs.configPath, 'utf8'));
+    core = testCore(t);
+    await core.call('setMode', { mode: 'local' });
+    const adopted = await waitForState(core, (s) => isHealthy(s) && s.local?.adopted === true, 'the adopted gateway healthy');
+    expect(adopted.local?.pid).toBe(theirs.pid);
+
+    await theirs.stop();
+    const own = await waitForState(core, (s) => isHealthy(s) && s.local?.adopted === false && s.local.pid !== undefined, 'our own gateway healthy');
+    const ownPid = own.local?.pid as number;
+    expect(ownPid).not.toBe(theirs.pid);
+    expect(parentPid(ownPid)).toBe(process.pid);
+    expect(own.local?.port).toBe(theirs.port);
+    expect(own.transitions.map((tr) => tr.reason)).toContain(`the gateway we were using (pid ${theirs.pid}) stopped; starting our own`);
+
+    // Ours is supervised like any gateway we start: a crash is restarted.
+    process.kill(ownPid, 'SIGKILL');
+    const restarted = await waitForState(core, (s) => isHealthy(s) && s.local?.pid !== ownPid && (s.local?.restarts ?? 0) >= 1, 'our gateway restarted');
+    const restartedPid = restarted.local?.pid as number;
+
+    await core.shutdown();
+    expect(processAlive(restartedPid)).toBe(false);
+    expect(await canConnect(theirs.port)).toBe(false);
   });
 
   it('does not adopt a gateway that refuses our credentials (PortInUse), and leaves it alone', async () => {

@@ -1,6 +1,6 @@
 // The brain against a real SSH server (ssh2's Server, in process) and a real remote gateway process:
 // remote mode, host-key prompts, the wake kick, mode switches without leftovers, Test remote.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 import JSON5 from 'json5';
@@ -72,6 +72,33 @@ describe('remote mode', () => {
     expect(processAlive(localPid)).toBe(false);
     expect(await canConnect(local.local?.port as number)).toBe(false);
     expect(processAlive(remoteGateway?.pid as number)).toBe(true); // not ours to stop
+  });
+
+  it('rewrites a commented config file only when a value changes, and says once where the original is kept', async () => {
+    const { core: first } = await remoteSetup();
+    const env = t as TempEnv;
+    const backup = `${env.configPath}.bak`;
+    const commented = '// notes on this machine\n{\n  agents: { defaults: { model: { primary: "ollama/llama3.2" } } }, // mine\n}\n';
+    writeFileSync(env.configPath, commented);
+    await first.call('setMode', { mode: 'remote' });
+    const ready = await waitForState(first, isHealthy, 'the remote gateway healthy');
+    expect(readFileSync(backup, 'utf8')).toBe(commented);
+    expect(JSON5.parse(readFileSync(env.configPath, 'utf8'))).toMatchObject({ agents: { defaults: { model: { primary: 'ollama/llama3.2' } } }, gateway: { mode: 'remote' } });
+    const told = ready.warnings.filter((w) => w.includes(backup));
+    expect(told).toHaveLength(1);
+    expect(told[0]).toContain(`The app rewrote ${env.configPath} as plain JSON`);
+
+    // The user puts comments back into a file that already says what the app writes; the app starts
+    // again in remote mode (the mode is re-applied) and leaves the file as it is.
+    const handEdited = `// mine again\n${JSON5.stringify(JSON5.parse(readFileSync(env.configPath, 'utf8')), null, 2)}\n`;
+    writeFileSync(env.configPath, handEdited);
+    rmSync(backup);
+    await first.shutdown();
+    core = testCore(env, { autoStart: true });
+    await waitForState(core, isHealthy, 'the remote gateway healthy after a restart');
+    expect(readFileSync(env.configPath, 'utf8')).toBe(handEdited);
+    expect(existsSync(backup)).toBe(false);
+    expect(core.getState().warnings.filter((w) => w.includes(backup))).toEqual([]);
   });
 
   it('asks about an unknown host key and connects once the user accepts it', async () => {

@@ -88,7 +88,7 @@ describe('settings store', () => {
       expect(b.get().localPort).toBe(DEFAULT_SETTINGS.localPort);
       expect(b.get().hasGatewayToken).toBe(false);
       const secrets = createFileSecretStore(t.stateDir);
-      expect(secrets.isEncrypted()).toBe(false);
+      expect(secrets.describe()).toMatchObject({ encrypted: false, where: `in ${secrets.path} (readable only by you)` });
       expect(statSync(secrets.path).mode & 0o777).toBe(0o600);
       expect(createNodeKeyValueStore(t.stateDir).path.startsWith(t.stateDir)).toBe(true);
     } finally {
@@ -96,10 +96,14 @@ describe('settings store', () => {
     }
   });
 
-  it('shows the plain-text secret warning in DesktopState', async () => {
+  it('says where the browser twin keeps its secrets, without the keyring advice meant for the desktop app', async () => {
     t = tempEnv();
     const core = testCore(t);
-    expect(core.getState().warnings.join('\n')).toMatch(/stored unencrypted/);
+    const path = createFileSecretStore(t.stateDir).path;
+    expect(core.getState().warnings).toContain(
+      `Secrets (the gateway token or password, the key passphrase) are stored unencrypted in ${path} (readable only by you). The browser UI keeps them in this file by design; the desktop app keeps them in the OS keychain.`,
+    );
+    expect(core.getState().warnings.join('\n')).not.toMatch(/keyring/i);
     await core.shutdown();
   });
 

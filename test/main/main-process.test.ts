@@ -69,7 +69,7 @@ describe('the main process', () => {
 
     // Ports handed to the core.
     expect(ports!.store.path).toBe(join(root, 'state', 'desktop', 'desktop-settings.json'));
-    expect(ports!.secrets.isEncrypted()).toBe(true);
+    expect(ports!.secrets.describe().encrypted).toBe(true);
     ports!.spawnGateway(['gateway', 'run'], { HOME: root });
     expect(electron.utilityProcess.fork).toHaveBeenCalledWith(join(root, 'app', 'dist', 'cli', 'clawdbot.js'), ['gateway', 'run'], expect.objectContaining({ stdio: 'pipe' }));
 
