@@ -1,6 +1,6 @@
 // The gateway process's server: HTTP (Control UI) and WebSocket on one port, on 127.0.0.1 and, best
-// effort, ::1; the global tick and health timers; and an orderly shutdown (chat work finished or
-// aborted, `shutdown` broadcast, every socket closed with 1012).
+// effort, ::1; the global tick and health timers; the config file's hot reload; and an orderly
+// shutdown (chat work finished or aborted, `shutdown` broadcast, every socket closed with 1012).
 
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -11,6 +11,7 @@ import { MAX_PAYLOAD_BYTES } from '../shared/protocol/frames';
 import { AuthRateLimiter } from './auth/rate-limiter';
 import { createChatServices } from './chat/index';
 import { Connection } from './connection';
+import { watchConfigFile } from './config-reload';
 import { ConfigStore } from './config-store';
 import type { GatewayContext } from './context';
 import { DeviceStore } from './devices/store';
@@ -19,6 +20,7 @@ import { createControlUiHandler } from './http/control-ui';
 import type { GatewayLogger } from './log/logger';
 import { advertisedMethods, buildMethodTable } from './methods/index';
 import type { Caller } from './methods/types';
+import { isGatewayListening } from './net/gateway-probe';
 import { isOriginAllowed } from './net/origin';
 import { resolvePeer } from './net/peer';
 import { NodeRegistry } from './nodes/registry';
@@ -35,8 +37,12 @@ const REQUESTS_DRAIN_TIMEOUT_MS = 2_000;
 const SOCKET_CLOSE_TIMEOUT_MS = 1_000;
 
 export class PortInUseError extends Error {
-  constructor(readonly port: number) {
-    super(`another gateway instance is already listening on ws://127.0.0.1:${port}`);
+  constructor(
+    readonly port: number,
+    /** A gateway answered on the port (the reference's text, which clients parse); else some other program holds it. */
+    readonly heldByGateway: boolean,
+  ) {
+    super(heldByGateway ? `another gateway instance is already listening on ws://127.0.0.1:${port}` : `port ${port} is already in use by another program`);
     this.name = 'PortInUseError';
   }
 }
@@ -95,7 +101,10 @@ function refuseUpgrade(socket: Duplex, status: string): void {
 export async function startGatewayServer(opts: GatewayServerOptions): Promise<RunningGatewayServer> {
   const { log, timers } = opts;
   const hub = new EventHub();
-  const config = new ConfigStore(opts.configPath, opts.config, (next) => applyAuth(next));
+  const config = new ConfigStore(opts.configPath, opts.config, (next, needsRestart) => {
+    applyAuth(next);
+    if (needsRestart.length > 0) log.warn(`restart the gateway to apply ${needsRestart.join(', ')}; the running gateway keeps its current values`);
+  });
   const connections = new Set<Connection>();
   const clients = (): Caller[] => [...connections].filter((c) => c.isOpen && c.caller).map((c) => c.caller as Caller);
   const chat = createChatServices({
@@ -121,12 +130,13 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ru
     devices: new DeviceStore(opts.stateDir, timers.pairingTtlMs, (file, movedTo) => log.error('device store was damaged; moved aside', { file, movedTo })),
     chat,
   };
-  // A config write that changes gateway.auth takes effect for the next connect; one that leaves no
-  // usable secret is ignored (the running secret stays) rather than locking everyone out.
+  // A new config (written by config.set/patch, or edited on disk) that changes gateway.auth takes effect
+  // for the next connect; one that leaves no usable secret is ignored (the running secret stays) rather
+  // than locking everyone out.
   function applyAuth(next: Record<string, unknown>): void {
     const auth = opts.resolveAuth(next);
     const problem = authStartupProblem(auth);
-    if (problem) return log.warn(`config written, but its auth is unusable (${problem}); keeping the current secret until restart`);
+    if (problem) return log.warn(`the new config's auth is unusable (${problem}); keeping the current secret until restart`);
     log.addSecret(auth.token);
     log.addSecret(auth.password);
     ctx.auth = auth;
@@ -177,7 +187,7 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ru
   try {
     listenPort = await listen(primary, opts.host, opts.port);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new PortInUseError(opts.port);
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new PortInUseError(opts.port, await isGatewayListening(opts.host, opts.port));
     throw err;
   }
   servers.push(primary);
@@ -196,12 +206,14 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ru
   ctx.health.refresh();
   const tick = setInterval(() => hub.broadcast('tick', { ts: Date.now() }, { dropIfSlow: true }), timers.tickMs);
   const healthTimer = setInterval(() => ctx.health.refresh(), timers.healthMs);
+  const stopWatchingConfig = watchConfigFile({ store: config, reload: gw.reload, pollMs: timers.configPollMs, log: log.child('config') });
 
   const close = async (reason = 'gateway stopping'): Promise<void> => {
     if (stopping) return;
     stopping = true;
     clearInterval(tick);
     clearInterval(healthTimer);
+    stopWatchingConfig();
     for (const s of servers) s.close();
     log.info('shutting down', { reason, activeRuns: chat.activeRuns(), clients: connections.size });
     await Promise.race([chat.close(), new Promise((r) => setTimeout(r, CHAT_CLOSE_TIMEOUT_MS).unref())]).catch((err: unknown) =>

@@ -17,6 +17,8 @@ export interface GatewayTimers {
   /** Pending pairing requests and presence entries of disconnected clients expire after this. */
   pairingTtlMs: number;
   presenceTtlMs: number;
+  /** How often the config file is checked for edits (hot reload, spec §14.2 gateway.reload). */
+  configPollMs: number;
 }
 
 export const DEFAULT_TIMERS: GatewayTimers = {
@@ -28,6 +30,7 @@ export const DEFAULT_TIMERS: GatewayTimers = {
   lockWaitMs: 5_000,
   pairingTtlMs: 300_000,
   presenceTtlMs: 300_000,
+  configPollMs: 1_000,
 };
 
 const FAST: Partial<GatewayTimers> = {
@@ -37,6 +40,7 @@ const FAST: Partial<GatewayTimers> = {
   authWindowMs: 60_000,
   authLockoutMs: 2_000,
   lockWaitMs: 300,
+  configPollMs: 200,
 };
 
 export function resolveTimers(spec: string | undefined): GatewayTimers {

@@ -54,6 +54,22 @@ describe.skipIf(missing)(`the gateway's Control UI${missing ? ` (skipped: ${miss
     await screenshot(page, 'control-ui-health');
   });
 
+  it('opened without a token, asks for it at once (no "device identity required"), then connects with it', { timeout: E2E_TIMEOUT_MS }, async () => {
+    const gateway = await startGateway();
+    cleanups.push(() => gateway.stop());
+    const page = await openPage(browser!, `http://127.0.0.1:${gateway.port}/`);
+    cleanups.push(() => page.close());
+    const field = page.getByRole('textbox', { name: 'Gateway token' });
+    await field.waitFor();
+    expect(await waitForStatus(page, /^Disconnected/)).toBe('Disconnected: This page needs the gateway token.');
+    expect(await page.getByRole('form', { name: 'Gateway token' }).textContent()).toContain('gateway.auth.token');
+    expect(await page.locator('body').textContent()).not.toContain('device identity required');
+
+    await field.fill(gateway.token as string);
+    await page.getByRole('button', { name: 'Connect', exact: true }).click();
+    await waitForStatus(page, /^Connected/);
+  });
+
   it('says why when the token is wrong, and connects with the token pasted in', { timeout: E2E_TIMEOUT_MS }, async () => {
     const gateway = await startGateway();
     cleanups.push(() => gateway.stop());

@@ -1,10 +1,11 @@
 // The gateway process: first start (generated token), SIGTERM with requests in flight (shutdown event,
 // then 1012), the single-instance lock (live owner, stale lock of a crashed gateway), a port held by
-// another program, and config errors that name the key and the file.
+// another program or by another gateway, and config errors that name the key and the file.
 
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -111,7 +112,9 @@ describe('gateway lifecycle', () => {
     const second = await runOnce(['gateway', 'run', '--port', '0'], env);
     expect(second.code).toBe(1);
     expect(second.output).toContain(`Gateway failed to start: gateway already running (pid ${gw.pid}); lock timeout after 300ms`);
-    expect(second.output).toContain('If the gateway is supervised, stop it with: clawdbot gateway stop');
+    expect(second.output).toContain(`kill ${gw.pid}`);
+    expect(second.output).toContain('clawdbot --profile NAME gateway run --port PORT');
+    expect(second.output).not.toContain('clawdbot gateway stop');
   });
 
   it('a stale lock left by a crashed gateway never blocks a restart', async () => {
@@ -133,8 +136,8 @@ describe('gateway lifecycle', () => {
     await c.close();
   });
 
-  it('names the port when another program holds it (exit 1)', async () => {
-    const holder: Server = createServer();
+  it('names the port, and no gateway, when another program holds it (exit 1)', async () => {
+    const holder = createHttpServer((_req, res) => res.end('not a gateway'));
     await new Promise<void>((r) => holder.listen(0, '127.0.0.1', r));
     cleanups.push(() => new Promise<void>((r) => holder.close(() => r())));
     const port = (holder.address() as { port: number }).port;
@@ -142,8 +145,37 @@ describe('gateway lifecycle', () => {
     writeFileSync(t.configPath, JSON.stringify({ gateway: { auth: { token: 'port-test-token' } } }));
     const r = await runOnce(['gateway', 'run', '--port', String(port)], gatewayEnv(t.home, t.stateDir, t.configPath, { CLAWDBOT_LOG_FILE: join(t.root, 'gw.log') }));
     expect(r.code).toBe(1);
-    expect(r.output).toContain(`Gateway failed to start: another gateway instance is already listening on ws://127.0.0.1:${port}`);
-    expect(r.output).toContain(`Port ${port} is already in use.`);
+    expect(r.output).toContain(`Gateway failed to start: port ${port} is already in use by another program`);
+    expect(r.output).not.toContain('another gateway instance');
+    // This test process holds the port.
+    expect(r.output).toContain(`- pid ${process.pid}: `);
+    expect(r.output).toContain('--port N (or CLAWDBOT_GATEWAY_PORT=N)');
+  });
+
+  it('a port held by a silent program is not taken for a gateway either', async () => {
+    // Accepts, reads and never answers (reading lets it see the probe hang up, so close() can finish).
+    const holder: Server = createServer((socket) => socket.resume());
+    await new Promise<void>((r) => holder.listen(0, '127.0.0.1', r));
+    cleanups.push(() => new Promise<void>((r) => holder.close(() => r())));
+    const port = (holder.address() as { port: number }).port;
+    const t = tempHome();
+    writeFileSync(t.configPath, JSON.stringify({ gateway: { auth: { token: 'port-test-token' } } }));
+    const r = await runOnce(['gateway', 'run', '--port', String(port)], gatewayEnv(t.home, t.stateDir, t.configPath, { CLAWDBOT_LOG_FILE: join(t.root, 'gw.log') }));
+    expect(r.code).toBe(1);
+    expect(r.output).toContain(`Gateway failed to start: port ${port} is already in use by another program`);
+  });
+
+  it('keeps the reference text when a gateway with another config holds the port, and names its pid', async () => {
+    const gw = await started(startGateway());
+    const t = tempHome();
+    writeFileSync(t.configPath, JSON.stringify({ gateway: { auth: { token: 'port-test-token' } } }));
+    const r = await runOnce(['gateway', 'run', '--port', String(gw.port)], gatewayEnv(t.home, t.stateDir, t.configPath, { CLAWDBOT_LOG_FILE: join(t.root, 'gw.log') }));
+    expect(r.code).toBe(1);
+    expect(r.output).toContain(`Gateway failed to start: another gateway instance is already listening on ws://127.0.0.1:${gw.port}`);
+    expect(r.output).toContain(`Port ${gw.port} is already in use.`);
+    expect(r.output).toContain(`- pid ${gw.pid}: `);
+    expect(r.output).toContain(`kill ${gw.pid}`);
+    expect(r.output).not.toContain('clawdbot gateway stop');
   });
 
   it('port precedence: --port > CLAWDBOT_GATEWAY_PORT > gateway.port', async () => {

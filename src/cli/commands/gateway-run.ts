@@ -13,6 +13,7 @@ import { applyProfile, resolveConfigPath, resolveStateDir } from '../../config/p
 import { BIND_MODES, ConfigError, type BindMode } from '../../config/schema';
 import { acquireGatewayLock, GatewayLockError, type HeldLock } from '../../gateway/lock';
 import { createLogger } from '../../gateway/log/logger';
+import { findPortOwner, type PortOwner } from '../../gateway/net/port-owner';
 import { isTailnetIp } from '../../gateway/net/peer';
 import { PortInUseError, startGatewayServer } from '../../gateway/server';
 import { resolveTimers } from '../../gateway/timers';
@@ -68,6 +69,25 @@ export function parseRunFlags(args: string[]): RunFlags | string {
 function fail(lines: string[]): number {
   process.stderr.write(`${lines.join('\n')}\n`);
   return 1;
+}
+
+// The reference follows both startup refusals with "stop it with: clawdbot gateway stop", a command that
+// does not exist; ours keep its first line (clients parse it) and give advice that works.
+
+function lockedOutAdvice(err: GatewayLockError, configPath: string): string[] {
+  return [
+    `Gateway failed to start: ${err.message}`,
+    `A gateway (pid ${err.ownerPid}) is already running with this config (${configPath}).`,
+    `Fix: stop it (Ctrl-C in its terminal, or kill ${err.ownerPid}), or run a second gateway with its own config, state and port: clawdbot --profile NAME gateway run --port PORT`,
+  ];
+}
+
+function portInUseAdvice(err: PortInUseError, owner: PortOwner | undefined): string[] {
+  const ownerLine = owner ? [`- pid ${owner.pid}: ${owner.command || '(unknown command)'} (127.0.0.1:${err.port})`] : [];
+  const otherPort = 'start this one on another port with --port N (or CLAWDBOT_GATEWAY_PORT=N)';
+  if (!err.heldByGateway) return [`Gateway failed to start: ${err.message}`, ...ownerLine, `Fix: ${otherPort}, or stop that program.`];
+  const stop = owner ? `Ctrl-C in its terminal, or kill ${owner.pid}` : 'Ctrl-C in its terminal';
+  return [`Gateway failed to start: ${err.message}`, `Port ${err.port} is already in use.`, ...ownerLine, `Fix: stop that gateway (${stop}), or ${otherPort}.`];
 }
 
 /** This host's tailnet IPv4 (100.64.0.0/10), if Tailscale is up. */
@@ -167,7 +187,7 @@ export async function run(args: string[]): Promise<number> {
       lock = await acquireGatewayLock(configPath, timers.lockWaitMs);
     } catch (err) {
       if (err instanceof GatewayLockError) {
-        return fail([`Gateway failed to start: ${err.message}`, 'If the gateway is supervised, stop it with: clawdbot gateway stop']);
+        return fail(lockedOutAdvice(err, configPath));
       }
       throw err;
     }
@@ -182,14 +202,7 @@ export async function run(args: string[]): Promise<number> {
     server = await startGatewayServer({ host, port, stateDir, configPath, config, auth, resolveAuth, timers, log, uiRoot: uiRoot() });
   } catch (err) {
     releaseLock();
-    if (err instanceof PortInUseError) {
-      return fail([
-        `Gateway failed to start: ${err.message}`,
-        'If the gateway is supervised, stop it with: clawdbot gateway stop',
-        `Port ${err.port} is already in use.`,
-        `Fix: stop the program using port ${err.port}, or pick another port with --port or CLAWDBOT_GATEWAY_PORT.`,
-      ]);
-    }
+    if (err instanceof PortInUseError) return fail(portInUseAdvice(err, findPortOwner(err.port)));
     if (err instanceof ConfigError) return fail([`Gateway failed to start: ${err.message}`]);
     throw err;
   }

@@ -3,6 +3,7 @@
 // `agents.defaults.model.primary = "NAME/MODEL_ID"`. The built-in default (anthropic/claude-opus-4-5)
 // works when ANTHROPIC_API_KEY is set, as in the reference.
 
+import { gatewayConfig } from '../../config/effective';
 import { ModelError } from './errors';
 
 export type ProviderApi = 'openai-completions' | 'anthropic-messages';
@@ -54,6 +55,14 @@ export function configSnippet(): string {
   return '{ models: { providers: { local: { baseUrl: "http://127.0.0.1:11434/v1", apiKey: "ollama", api: "openai-completions", models: [{ id: "llama3.2", name: "Llama 3.2" }] } } }, agents: { defaults: { model: { primary: "local/llama3.2" } } } }';
 }
 
+/** The sentence that says whether an edit of the file needs a gateway restart (gateway.reload.mode). */
+function whenEditsApply(config: Obj): string {
+  const { mode } = gatewayConfig(config).reload;
+  return mode === 'hybrid' || mode === 'hot'
+    ? 'The running gateway picks up the edit within a few seconds; no restart is needed.'
+    : `Then restart the gateway (gateway.reload.mode is "${mode}").`;
+}
+
 /** The model a run should use, or a ModelError that says what to add to the config. */
 export function resolveModel(config: Obj, env: Record<string, string | undefined>, configPath?: string): ResolvedModel {
   const ref = primaryModelRef(config);
@@ -66,7 +75,7 @@ export function resolveModel(config: Obj, env: Record<string, string | undefined
     const why = builtIn
       ? `No model provider is configured (the default model ${ref.provider}/${ref.model} needs ${builtIn.envKey}).`
       : `The model provider "${ref.provider}" (from agents.defaults.model.primary) is not configured.`;
-    throw new ModelError('no-provider', `${why} Add a provider to ${where}, for example: ${configSnippet()}`);
+    throw new ModelError('no-provider', `${why} Add a provider to ${where}, for example: ${configSnippet()}. ${whenEditsApply(config)}`);
   }
   const api = p.api ?? 'openai-completions';
   if (!APIS.includes(api as ProviderApi)) {

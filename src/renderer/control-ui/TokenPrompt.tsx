@@ -1,12 +1,16 @@
-// The Control UI's answer to "unauthorized": paste the gateway token here (the gateway's own hint
-// says so), as an alternative to opening the tokenized URL again.
+// The Control UI's answer to "unauthorized", or to a page opened without a token: paste the gateway
+// token here, as an alternative to opening the tokenized URL again.
 import { useState } from 'react';
 import { TextField } from '../components/TextField';
 import { useAppState } from '../store/store-context';
 import { reconnectWithToken } from './open-control-ui';
+import { isTokenNeeded, TOKEN_NEEDED } from './token-needed';
+
+const REFUSED = 'The gateway refused this page. Paste its token (gateway.auth.token) to connect.';
 
 export function TokenPrompt() {
   const needsToken = useAppState((s) => s.host === 'control-ui' && s.desktop?.phase === 'failed' && s.desktop.lastError?.errorClass === 'AuthFailed');
+  const neverHadToken = useAppState((s) => isTokenNeeded(s.desktop?.lastError));
   const [token, setToken] = useState('');
   if (!needsToken) return null;
   return (
@@ -18,7 +22,7 @@ export function TokenPrompt() {
         if (token.trim()) reconnectWithToken(token);
       }}
     >
-      <TextField id="control-ui-token" label="Gateway token" type="password" autoComplete="off" value={token} onValue={setToken} description="The gateway refused this page. Paste its token (gateway.auth.token) to connect." />
+      <TextField id="control-ui-token" label="Gateway token" type="password" autoComplete="off" value={token} onValue={setToken} description={neverHadToken ? TOKEN_NEEDED.hint : REFUSED} />
       <button type="submit" className="primary" disabled={!token.trim()}>
         Connect
       </button>

@@ -22,6 +22,7 @@ import type { ChatEventPayload, HelloOk } from '../../shared/protocol/frames';
 import { DEFAULT_SETTINGS } from '../../shared/settings';
 import { VERSION } from '../../shared/version';
 import { identifyHistory, parseHistoryEntry, replyId, textOf } from './chat-ids';
+import { TOKEN_NEEDED } from './token-needed';
 
 /** The part of GatewayClient this adapter uses (tests hand in a fake). */
 export type GatewayConnection = Pick<GatewayClient, 'connect' | 'close' | 'request' | 'onEvent' | 'on' | 'url' | 'state'>;
@@ -96,6 +97,11 @@ export class GatewayDesktopApi implements DesktopApi {
       const info = toErrorInfo(err);
       if (this.client.state !== 'reconnecting') this.update({ phase: 'failed', gatewayConnected: false, statusText: `Failed: ${info.message}`, lastError: info });
     });
+  }
+
+  /** Without a token the gateway can only refuse this page: say what is missing instead of connecting. */
+  waitForToken(): void {
+    this.update({ phase: 'failed', gatewayConnected: false, statusText: `Disconnected: ${TOKEN_NEEDED.message}`, lastError: TOKEN_NEEDED });
   }
 
   async call<K extends DesktopCallName>(name: K, input?: DesktopCallInput<K>): Promise<DesktopCallResults[K]> {

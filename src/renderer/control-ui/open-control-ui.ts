@@ -55,6 +55,7 @@ export function openControlUi(): GatewayDesktopApi {
     reconnect: true,
   });
   const api = new GatewayDesktopApi(client);
-  api.start();
+  if (token) api.start();
+  else api.waitForToken();
   return api;
 }
