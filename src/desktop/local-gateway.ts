@@ -9,7 +9,7 @@ import { parseGatewayOutput } from './gateway-output';
 import type { GatewayTarget, ProbeGateway } from './gateway-session';
 import type { LogSink } from './log-buffer';
 import type { GatewaySpawner, SpawnedGateway } from './ports';
-import { listeningPid } from './port-owner';
+import { findPortOwner } from '../config/port-owner';
 import { isPortOpen, waitPortClosed } from './port-probe';
 import { Sleeper, settlesWithin } from './sleeper';
 
@@ -84,7 +84,7 @@ export class LocalGateway {
     if (await isPortOpen(this.port)) {
       const probe = await this.deps.probe(target);
       if (probe.ok) {
-        const pid = listeningPid(this.port);
+        const pid = findPortOwner(this.port)?.pid;
         this.adopted = { pid };
         this.deps.log('info', `adopted the gateway already running on port ${this.port}${pid ? ` (pid ${pid})` : ''}`);
         this.deps.onEvent({ kind: 'running', pid, adopted: true, restarts: 0 });

@@ -13,7 +13,7 @@ import { applyProfile, resolveConfigPath, resolveStateDir } from '../../config/p
 import { BIND_MODES, ConfigError, type BindMode } from '../../config/schema';
 import { acquireGatewayLock, GatewayLockError, type HeldLock } from '../../gateway/lock';
 import { createLogger } from '../../gateway/log/logger';
-import { findPortOwner, type PortOwner } from '../../gateway/net/port-owner';
+import { findPortOwner, type PortOwner } from '../../config/port-owner';
 import { isTailnetIp } from '../../gateway/net/peer';
 import { PortInUseError, startGatewayServer } from '../../gateway/server';
 import { resolveTimers } from '../../gateway/timers';

@@ -1,6 +1,7 @@
-// Which process listens on a TCP port (Linux, from /proc), so a startup failure can say "pid N" and
-// what it is, as the reference does with lsof. Undefined when it cannot tell (another OS, another
-// user's process without root, another network namespace): callers then give the advice without it.
+// Which process listens on a TCP port (Linux, from /proc), so messages can say "pid N" and what it is,
+// as the reference does with lsof (the gateway's startup errors, the app naming a gateway it adopted).
+// Undefined when it cannot tell (another OS, another user's process without root, another network
+// namespace): callers then say what to do without it.
 
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
