@@ -6,7 +6,8 @@
 
 import type { ChatMessage, ChatSessionSummary, ChatUpdate } from '../shared/desktop-api';
 import { ClawdbotError } from '../shared/errors';
-import { mergeHistory, parseHistoryEntry, replyId, textOf } from './chat-transcript';
+import { parseHistoryEntry, replyId, textOf } from '../shared/chat-history';
+import { mergeHistory } from './chat-transcript';
 import type { GatewaySession } from './gateway-session';
 
 const HISTORY_LIMIT = 200;

@@ -3,43 +3,8 @@
 // reply id, and anything else gets an id derived from its content (stable across re-syncs). That is
 // what makes a re-sync after a reconnect show every message exactly once.
 
-import { createHash } from 'node:crypto';
 import type { ChatMessage } from '../shared/desktop-api';
-
-export interface HistoryEntry {
-  role: ChatMessage['role'];
-  text: string;
-  timestamp: number;
-}
-
-/** The id of the assistant reply to a run (the run id is the user message's idempotency key). */
-export function replyId(runId: string): string {
-  return `${runId}:reply`;
-}
-
-export function textOf(message: unknown): string {
-  if (message === null || typeof message !== 'object') return '';
-  const content = (message as { content?: unknown }).content;
-  if (typeof content === 'string') return content;
-  if (!Array.isArray(content)) return '';
-  return content
-    .map((part: unknown) => (part && typeof part === 'object' && (part as { type?: unknown }).type === 'text' ? String((part as { text?: unknown }).text ?? '') : ''))
-    .join('');
-}
-
-export function parseHistoryEntry(raw: unknown): HistoryEntry | null {
-  if (raw === null || typeof raw !== 'object') return null;
-  const role = (raw as { role?: unknown }).role;
-  if (role !== 'user' && role !== 'assistant' && role !== 'system') return null;
-  const ts = (raw as { timestamp?: unknown }).timestamp;
-  const timestamp = typeof ts === 'number' ? ts : typeof ts === 'string' ? Date.parse(ts) || 0 : 0;
-  return { role, text: textOf(raw), timestamp };
-}
-
-function contentId(entry: HistoryEntry, occurrence: number): string {
-  const h = createHash('sha256').update(`${entry.role}\n${entry.timestamp}\n${entry.text}\n${occurrence}`).digest('hex');
-  return `h:${h.slice(0, 24)}`;
-}
+import { contentId, isSentText, replyId, type HistoryEntry } from '../shared/chat-history';
 
 /** Statuses of local messages that the server may not know yet and that must stay visible. */
 const LOCAL_ONLY: ReadonlySet<ChatMessage['status']> = new Set(['sending', 'streaming', 'error', 'aborted']);
@@ -56,7 +21,7 @@ export function mergeHistory(history: HistoryEntry[], local: ChatMessage[]): Cha
   let lastRun: string | null = null;
   for (const entry of history) {
     if (entry.role === 'user') {
-      const match = localUsers.find((m) => !matchedUsers.has(m.id) && m.text === entry.text);
+      const match = localUsers.find((m) => !matchedUsers.has(m.id) && isSentText(entry.text, m.text));
       if (match) {
         matchedUsers.add(match.id);
         out.push({ ...match, status: 'sent', timestamp: entry.timestamp || match.timestamp });

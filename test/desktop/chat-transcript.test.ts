@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mergeHistory, replyId, type HistoryEntry } from '../../src/desktop/chat-transcript';
+import { replyId, type HistoryEntry } from '../../src/shared/chat-history';
+import { mergeHistory } from '../../src/desktop/chat-transcript';
 import type { ChatMessage } from '../../src/shared/desktop-api';
 
 const user = (id: string, text: string, status: ChatMessage['status'] = 'sent'): ChatMessage => ({ id, role: 'user', text, timestamp: 1, status });

@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { replyId } from '../../src/desktop/chat-transcript';
+import { replyId } from '../../src/shared/chat-history';
 import type { DesktopCore } from '../../src/desktop/ports';
 import type { ChatMessage, ChatUpdate } from '../../src/shared/desktop-api';
 import { startGateway, type RunningGateway } from '../support/gateway';

@@ -21,7 +21,8 @@ import { toErrorInfo, type ErrorInfo } from '../../shared/errors';
 import type { ChatEventPayload, HelloOk } from '../../shared/protocol/frames';
 import { DEFAULT_SETTINGS } from '../../shared/settings';
 import { VERSION } from '../../shared/version';
-import { identifyHistory, parseHistoryEntry, replyId, textOf } from './chat-ids';
+import { parseHistoryEntry, replyId, textOf } from '../../shared/chat-history';
+import { identifyHistory } from './chat-ids';
 import { TOKEN_NEEDED } from './token-needed';
 
 /** The part of GatewayClient this adapter uses (tests hand in a fake). */
