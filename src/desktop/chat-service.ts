@@ -45,6 +45,8 @@ export class ChatService {
   /** The UI's key for a session, by the gateway's canonical key (the UI may say `main`). */
   private readonly uiKeyByCanonical = new Map<string, string>();
   private readonly sessionByRun = new Map<string, string>();
+  /** Runs the gateway ended with an error: they store no reply, so history pairing skips them. */
+  private readonly endedWithoutReply = new Set<string>();
   /** Runs waiting for their next chat event: some gateways never send a terminal one (spec §9.3). */
   private readonly runTimers = new Map<string, ReturnType<typeof setTimeout>>();
 
@@ -79,6 +81,7 @@ export class ChatService {
     this.messages.clear();
     this.uiKeyByCanonical.clear();
     this.sessionByRun.clear();
+    this.endedWithoutReply.clear();
   }
 
   async listSessions(): Promise<ChatSessionSummary[]> {
@@ -156,8 +159,9 @@ export class ChatService {
     if (typeof res.sessionKey === 'string') this.uiKeyByCanonical.set(res.sessionKey, sessionKey);
     const entries = (res.messages ?? []).map(parseHistoryEntry).filter((e) => e !== null);
     const before = new Map(this.list(sessionKey).map((m) => [m.id, JSON.stringify(m)]));
-    const merged = mergeHistory(entries, this.list(sessionKey));
+    const merged = mergeHistory(entries, this.list(sessionKey), this.endedWithoutReply);
     this.messages.set(sessionKey, merged);
+    for (const m of merged) if (m.runId && TERMINAL.has(m.status)) this.unwatchRun(m.runId); // the history has its end
     for (const m of merged) if (before.get(m.id) !== JSON.stringify(m)) this.emit({ sessionKey, message: structuredClone(m) });
   }
 
@@ -185,6 +189,7 @@ export class ChatService {
         this.upsert(sessionKey, { ...base, status: 'aborted' });
         break;
       case 'error':
+        this.endedWithoutReply.add(ev.runId);
         this.upsert(sessionKey, { ...base, status: 'error', errorMessage: ev.errorMessage ?? 'The model run failed.' });
         break;
     }

@@ -47,4 +47,73 @@ describe('merging chat.history with the local list', () => {
     expect(a).toEqual(b);
     expect(new Set(a).size).toBe(2);
   });
+
+  describe('several messages of one session queued when the connection dropped', () => {
+    const reply = (run: string, text: string, status: ChatMessage['status']): ChatMessage => ({ id: replyId(run), role: 'assistant', text, timestamp: 3, status, runId: run });
+    const local = [user('A', 'one'), user('B', 'two'), user('C', 'three'), reply('A', 'answer o', 'streaming')];
+
+    it('pairs untagged replies with the queued messages in run order (a gateway runs them one at a time)', () => {
+      const history: HistoryEntry[] = [
+        { role: 'user', text: 'one', timestamp: 10 },
+        { role: 'user', text: 'two', timestamp: 11 },
+        { role: 'user', text: 'three', timestamp: 12 },
+        { role: 'assistant', text: 'answer one', timestamp: 13 },
+        { role: 'assistant', text: 'answer two', timestamp: 14 },
+      ];
+      const merged = mergeHistory(history, local);
+      expect(merged.map((m) => [m.id, m.status, m.text])).toEqual([
+        ['A', 'sent', 'one'],
+        ['B', 'sent', 'two'],
+        ['C', 'sent', 'three'],
+        [replyId('A'), 'final', 'answer one'],
+        [replyId('B'), 'final', 'answer two'],
+      ]);
+      expect(merged.find((m) => m.id === replyId('B'))?.runId).toBe('B');
+    });
+
+    it('uses the run a gateway recorded on each entry, whatever the order', () => {
+      const history: HistoryEntry[] = [
+        { role: 'user', text: 'one', timestamp: 10, runId: 'A' },
+        { role: 'user', text: 'two', timestamp: 11, runId: 'B' },
+        { role: 'user', text: 'three', timestamp: 12, runId: 'C' },
+        // A failed (no reply stored): B's reply must not be taken for A's.
+        { role: 'assistant', text: 'answer two', timestamp: 14, runId: 'B' },
+      ];
+      const merged = mergeHistory(history, local);
+      expect(merged.map((m) => [m.id, m.status])).toEqual([
+        ['A', 'sent'],
+        ['B', 'sent'],
+        ['C', 'sent'],
+        [replyId('B'), 'final'],
+        [replyId('A'), 'streaming'],
+      ]);
+    });
+
+    it('skips a run that ended without a stored reply when pairing untagged replies', () => {
+      const history: HistoryEntry[] = [
+        { role: 'user', text: 'one', timestamp: 10 },
+        { role: 'user', text: 'two', timestamp: 11 },
+        { role: 'assistant', text: 'answer two', timestamp: 14 },
+      ];
+      const merged = mergeHistory(history, [user('A', 'one'), user('B', 'two'), reply('A', '', 'error')], new Set(['A']));
+      expect(merged.map((m) => [m.id, m.status])).toEqual([
+        ['A', 'sent'],
+        ['B', 'sent'],
+        [replyId('B'), 'final'],
+        [replyId('A'), 'error'],
+      ]);
+    });
+
+    it("leaves another client's queued message and its reply alone", () => {
+      const history: HistoryEntry[] = [
+        { role: 'user', text: 'theirs', timestamp: 9 },
+        { role: 'user', text: 'one', timestamp: 10 },
+        { role: 'assistant', text: 'answer theirs', timestamp: 13 },
+        { role: 'assistant', text: 'answer one', timestamp: 14 },
+      ];
+      const merged = mergeHistory(history, [user('A', 'one')]);
+      expect(merged.map((m) => m.id).slice(1)).toEqual(['A', expect.stringMatching(/^h:/), replyId('A')]);
+      expect(merged.find((m) => m.id === replyId('A'))?.text).toBe('answer one');
+    });
+  });
 });

@@ -148,4 +148,42 @@ describe('chat through the desktop core', () => {
     expect(history.map((m) => m.id)).toEqual(['r-1', replyId('r-1')]);
     expect(model.requests.length).toBe(1);
   });
+
+  it('three messages queued in one session across a dropped tunnel: each gets its own reply, once, none left streaming', async () => {
+    // Each reply names its message and takes about a second, so the three queue up and the drop hits mid-run.
+    const lastUser = (body: { messages?: Array<{ role: string; content: unknown }> }): string => String(body.messages?.filter((m) => m.role === 'user').at(-1)?.content ?? '');
+    model = await startModelServer({ api: 'openai', delayMs: 120, pieces: (req) => [`re: ${lastUser(req.body)}`, ...Array.from({ length: 8 }, () => ' .')] });
+    remoteGateway = await startGateway({ config: modelConfig(model.baseUrl) });
+    ssh = await startSshServer();
+    t = tempEnv({ CLAWDBOT_GATEWAY_PORT: String(await freePort()) });
+    const knownHosts = join(t.root, 'known_hosts');
+    writeFileSync(knownHosts, `${ssh.knownHostsLine()}\n`);
+    core = testCore(t);
+    const seen = collect(core);
+    await core.call('saveSettings', {
+      remote: { target: `tester@127.0.0.1:${ssh.port}`, identityFile: ssh.clientKeyPath, knownHostsFile: knownHosts, hostKeyPolicy: 'yes', remotePort: remoteGateway.port, localPort: await freePort() },
+      gatewayToken: remoteGateway.token as string,
+    });
+    await core.call('setMode', { mode: 'remote' });
+    await waitForState(core, isHealthy, 'remote healthy');
+
+    const ids = ['q-1', 'q-2', 'q-3'];
+    for (const id of ids) await core.call('chatSend', { sessionKey: 'main', text: `question ${id}`, clientMessageId: id });
+    await waitUntil(() => seen.get(replyId('q-1'))?.status === 'streaming', 'the first delta');
+    const dropped = waitForState(core, (s) => !s.gatewayConnected, 'the connection lost');
+    ssh.dropSessions();
+    await dropped;
+    for (const id of ids) await waitUntil(() => seen.get(replyId(id))?.status === 'final', `the reply to ${id}`, 30_000);
+
+    const expected = ids.map((id) => `re: question ${id} . . . . . . . .`);
+    expect(ids.map((id) => seen.get(replyId(id))?.text)).toEqual(expected);
+    const history = await core.call('chatHistory', { sessionKey: 'main' });
+    expect(history.map((m) => m.id)).toEqual([...ids, ...ids.map(replyId)]);
+    expect(history.slice(3).map((m) => [m.status, m.text])).toEqual(expected.map((text) => ['final', text]));
+    // Nothing else was ever shown: no reply under a stray id, none still streaming.
+    const shown = [...seen.values()];
+    expect(shown.filter((m) => m.role === 'assistant').map((m) => m.id).sort()).toEqual(ids.map(replyId));
+    expect(shown.filter((m) => m.status === 'streaming')).toEqual([]);
+    expect(model.requests.length).toBe(3);
+  });
 });

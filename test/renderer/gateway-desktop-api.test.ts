@@ -148,6 +148,27 @@ describe('the Control UI DesktopApi', () => {
     expect(new Set(once).size).toBe(2);
     expect(identifyHistory(entries, []).map((m) => m.id)).toEqual(once);
   });
+
+  it('gives each queued message its own reply, in run order, as the app does', () => {
+    const sent = [{ id: 'A', text: 'one' }, { id: 'B', text: 'two' }, { id: 'C', text: 'three' }];
+    const entries = [
+      { role: 'user' as const, text: 'one', timestamp: 1 },
+      { role: 'user' as const, text: 'two', timestamp: 2 },
+      { role: 'user' as const, text: 'three', timestamp: 3 },
+      { role: 'assistant' as const, text: 'answer one', timestamp: 4 },
+      { role: 'assistant' as const, text: 'answer two', timestamp: 5 },
+    ];
+    expect(identifyHistory(entries, sent).map((m) => [m.id, m.text, m.runId])).toEqual([
+      ['A', 'one', undefined],
+      ['B', 'two', undefined],
+      ['C', 'three', undefined],
+      ['A:reply', 'answer one', 'A'],
+      ['B:reply', 'answer two', 'B'],
+    ]);
+    // A gateway that records each entry's run: that wins over the order.
+    const tagged = [entries[0]!, entries[1]!, { ...entries[4]!, runId: 'B' }].map((e, i) => (i < 2 ? { ...e, runId: sent[i]!.id } : e));
+    expect(identifyHistory(tagged, sent).map((m) => m.id)).toEqual(['A', 'B', 'B:reply']);
+  });
 });
 
 describe('telling the twin from the gateway', () => {

@@ -1,7 +1,9 @@
 // The session store of the main agent: `sessions.json` (key → entry) plus one transcript per session.
 // The index is written atomically (temp + rename); when it is missing entries or damaged it is
 // reconciled with, or rebuilt from, the transcript headers, which carry the session key.
-// Transcripts are loaded lazily, cached in memory, and appended through one queue per session.
+// Transcripts are loaded lazily, cached in memory, and appended through one queue per session. The
+// cache is bounded (an LRU by sessions and by message lines): a transcript not used recently is dropped
+// once it is idle and read from disk again when needed.
 
 import { randomUUID } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync } from 'node:fs';
@@ -10,7 +12,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../../config/file';
 import type { Logger } from '../methods/types';
 import {
-  appendDurably, readHeaderSync, readTranscript, repairTail, serializeLine, transcriptPath,
+  appendDurably, readHeaderSync, readTranscript, repairTail, serializeLine, transcriptPath, withRunId,
   type MessageLine, type TranscriptMessage,
 } from './transcript';
 
@@ -45,20 +47,40 @@ const KEPT_ON_RESET = ['label', 'thinkingLevel', 'verboseLevel', 'reasoningLevel
 
 const INDEX_WRITE_DELAY_MS = 250;
 
+export interface TranscriptCacheLimits {
+  /** Transcripts kept in memory at most (least recently used ones go first). */
+  maxSessions: number;
+  /** Message lines kept in memory at most, over all cached transcripts. */
+  maxLines: number;
+}
+
+export const DEFAULT_TRANSCRIPT_CACHE: TranscriptCacheLimits = { maxSessions: 32, maxLines: 5_000 };
+
 interface LoadedTranscript {
   lines: MessageLine[];
   /** Serializes appends (and the initial load) of one transcript. */
   queue: Promise<void>;
 }
 
+interface CachedTranscript {
+  promise: Promise<LoadedTranscript>;
+  /** Set once the load finished. */
+  loaded?: LoadedTranscript;
+  /** Reads and appends in progress: a busy transcript is never evicted (a reload could miss an append). */
+  busy: number;
+}
+
 export class SessionStore {
   readonly dir: string;
   readonly indexPath: string;
   private entries = new Map<string, SessionEntry>();
-  private transcripts = new Map<string, Promise<LoadedTranscript>>();
+  /** sessionId → transcript; Map order is the LRU order (the last entry was used most recently). */
+  private transcripts = new Map<string, CachedTranscript>();
   private indexTimer: NodeJS.Timeout | undefined;
+  private readonly cacheLimits: TranscriptCacheLimits;
 
-  constructor(stateDir: string, private readonly log: Logger, agentId = 'main') {
+  constructor(stateDir: string, private readonly log: Logger, agentId = 'main', cacheLimits: Partial<TranscriptCacheLimits> = {}) {
+    this.cacheLimits = { ...DEFAULT_TRANSCRIPT_CACHE, ...cacheLimits };
     this.dir = join(stateDir, 'agents', agentId, 'sessions');
     this.indexPath = join(this.dir, 'sessions.json');
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
@@ -114,7 +136,7 @@ export class SessionStore {
     const loaded = this.transcripts.get(entry.sessionId);
     this.transcripts.delete(entry.sessionId);
     if (archiveTranscript) {
-      if (loaded) await (await loaded).queue;
+      if (loaded) await (await loaded.promise).queue;
       const from = transcriptPath(this.dir, entry.sessionId);
       if (existsSync(from)) {
         const to = `${from}.deleted.${Date.now()}`;
@@ -150,9 +172,10 @@ export class SessionStore {
   async lines(key: string): Promise<MessageLine[]> {
     const entry = this.entries.get(key);
     if (!entry) return [];
-    const loaded = await this.transcript(key, entry.sessionId);
-    await loaded.queue;
-    return loaded.lines.slice();
+    return this.using(key, entry.sessionId, async (loaded) => {
+      await loaded.queue;
+      return loaded.lines.slice();
+    });
   }
 
   /**
@@ -162,34 +185,73 @@ export class SessionStore {
    */
   async append(key: string, message: TranscriptMessage, runId?: string, sessionId?: string): Promise<void> {
     const targetId = sessionId ?? this.ensure(key).sessionId;
-    const loaded = await this.transcript(key, targetId);
-    const line: MessageLine = { type: 'message', id: randomUUID(), timestamp: new Date(message.timestamp).toISOString(), message };
+    const line: MessageLine = { type: 'message', id: randomUUID(), timestamp: new Date(message.timestamp).toISOString(), message: withRunId(message, runId) };
     if (runId !== undefined) line.runId = runId;
     const path = transcriptPath(this.dir, targetId);
-    const write = loaded.queue.then(async () => {
-      await appendDurably(path, serializeLine(line));
-      loaded.lines.push(line);
+    await this.using(key, targetId, async (loaded) => {
+      const write = loaded.queue.then(async () => {
+        await appendDurably(path, serializeLine(line));
+        loaded.lines.push(line);
+      });
+      loaded.queue = write.catch(() => {});
+      await write;
     });
-    loaded.queue = write.catch(() => {});
-    await write;
     this.touch(key, () => {});
+  }
+
+  /** How many transcripts and message lines are held in memory (loaded ones only). */
+  cacheStats(): { sessions: number; lines: number } {
+    let sessions = 0;
+    let lines = 0;
+    for (const c of this.transcripts.values()) {
+      if (!c.loaded) continue;
+      sessions += 1;
+      lines += c.loaded.lines.length;
+    }
+    return { sessions, lines };
   }
 
   /** Waits for pending appends and writes the index. */
   async flush(): Promise<void> {
-    const pending = [...this.transcripts.values()].map(async (p) => (await p).queue);
+    const pending = [...this.transcripts.values()].map(async (c) => (await c.promise).queue);
     await Promise.allSettled(pending);
     if (this.indexTimer) this.writeIndexNow();
   }
 
-  private transcript(key: string, sessionId: string): Promise<LoadedTranscript> {
-    let loaded = this.transcripts.get(sessionId);
-    if (!loaded) {
-      loaded = this.loadTranscript(key, sessionId);
-      this.transcripts.set(sessionId, loaded);
-      loaded.catch(() => this.transcripts.delete(sessionId));
+  /** Runs `fn` on the (loaded) transcript, marked busy meanwhile and as the most recently used. */
+  private async using<T>(key: string, sessionId: string, fn: (loaded: LoadedTranscript) => Promise<T>): Promise<T> {
+    let cached = this.transcripts.get(sessionId);
+    if (cached) this.transcripts.delete(sessionId);
+    else {
+      const created: CachedTranscript = { promise: this.loadTranscript(key, sessionId), busy: 0 };
+      created.promise.then(
+        (loaded) => (created.loaded = loaded),
+        () => {
+          if (this.transcripts.get(sessionId) === created) this.transcripts.delete(sessionId);
+        },
+      );
+      cached = created;
     }
-    return loaded;
+    this.transcripts.set(sessionId, cached);
+    cached.busy += 1;
+    try {
+      return await fn(await cached.promise);
+    } finally {
+      cached.busy -= 1;
+      this.evict();
+    }
+  }
+
+  /** Drops idle transcripts, least recently used first, until the cache is within its limits. */
+  private evict(): void {
+    const { maxSessions, maxLines } = this.cacheLimits;
+    let { lines } = this.cacheStats();
+    for (const [sessionId, c] of this.transcripts) {
+      if (this.transcripts.size <= maxSessions && lines <= maxLines) return;
+      if (!c.loaded || c.busy > 0) continue;
+      this.transcripts.delete(sessionId);
+      lines -= c.loaded.lines.length;
+    }
   }
 
   private async loadTranscript(key: string, sessionId: string): Promise<LoadedTranscript> {

@@ -17,6 +17,11 @@ export interface TranscriptMessage {
   role: 'user' | 'assistant';
   content: TextPart[];
   timestamp: number;
+  /**
+   * Ours, beyond the reference: the run that started (user) or produced (assistant) the message, so a
+   * client can tell which queued message a reply answers. An extra key, which clients ignore.
+   */
+  runId?: string;
   [extra: string]: unknown;
 }
 
@@ -51,6 +56,11 @@ export interface TranscriptContents {
   missingNewline: boolean;
 }
 
+/** The message with its run recorded on it (a copy; unchanged without a run or when it has one). */
+export function withRunId(message: TranscriptMessage, runId: string | undefined): TranscriptMessage {
+  return runId === undefined || message.runId !== undefined ? message : { ...message, runId };
+}
+
 export function transcriptPath(dir: string, sessionId: string): string {
   return join(dir, `${sessionId}.jsonl`);
 }
@@ -74,7 +84,9 @@ export function parseTranscript(text: string): TranscriptContents {
       return true;
     }
     if (rec.type === 'message' && isMessage(rec.message)) {
-      out.lines.push(rec as unknown as MessageLine);
+      const line = rec as unknown as MessageLine;
+      // Lines written before messages carried their run get it from the line.
+      out.lines.push({ ...line, message: withRunId(line.message, line.runId) });
       return true;
     }
     return false;

@@ -144,6 +144,26 @@ describe('chat.send', () => {
     expect(history.payload.messages).toHaveLength(2);
   });
 
+  it('chat.history tags each message with its run, so a client can tell queued replies apart', async () => {
+    let n = 0;
+    const { h } = await setup({ delayMs: 5, pieces: () => [`reply ${++n}`] });
+    const a = send(h, 'first');
+    const b = send(h, 'second');
+    await Promise.all([a.ack, b.ack]);
+    await h.terminal(a.runId);
+    await h.terminal(b.runId);
+    const history = await h.request('chat.history', { sessionKey: 'main' });
+    const rows = (history.payload.messages as Array<{ role: string; runId?: string; content: Array<{ text: string }> }>).map((m) => [m.role, m.content[0]!.text, m.runId]);
+    expect(rows).toEqual([
+      ['user', 'first', a.runId],
+      ['user', 'second', b.runId],
+      ['assistant', 'reply 1', a.runId],
+      ['assistant', 'reply 2', b.runId],
+    ]);
+    // The chat events keep the reference's shape: the run is in the payload, not in the message.
+    expect((await h.terminal(a.runId)).payload.message).not.toHaveProperty('runId');
+  });
+
   it('two concurrent sends on one session run in order', async () => {
     let n = 0;
     const { h, server } = await setup({ delayMs: 5, pieces: () => [`reply ${++n}`] });

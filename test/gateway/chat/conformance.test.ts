@@ -158,6 +158,24 @@ function checkDeltas(c: WsTestClient, runId: string, template: AnyFrame | undefi
   return diffs;
 }
 
+/**
+ * Ours beyond the reference: chat.history messages carry the `runId` of the run that started or
+ * produced them (so a client can pair queued messages with their replies). Checked here, then left
+ * out of the comparison; clients of the reference ignore extra keys (spec §9.3: "…").
+ */
+function withoutOurRunIds(frame: AnyFrame): { frame: AnyFrame; problems: string[] } {
+  const messages: unknown = frame.payload?.messages;
+  if (frame.type !== 'res' || !Array.isArray(messages)) return { frame, problems: [] };
+  const problems: string[] = [];
+  const stripped = messages.map((m: unknown, i) => {
+    if (m === null || typeof m !== 'object' || !('runId' in m)) return m;
+    const { runId, ...rest } = m as Record<string, unknown>;
+    if (typeof runId !== 'string' || runId === '') problems.push(`payload.messages[${i}].runId: expected a run id, got ${JSON.stringify(runId)}`);
+    return rest;
+  });
+  return { frame: { ...frame, payload: { ...frame.payload, messages: stripped } }, problems };
+}
+
 async function replay(c: WsTestClient, name: string, scenario: Scenario, bindings: Bindings): Promise<string[]> {
   const fixture = loadFixture(name);
   if (!scenario.chained) bindings.clear();
@@ -190,7 +208,8 @@ async function replay(c: WsTestClient, name: string, scenario: Scenario, binding
       shapeOnly: [...(scenario.all?.shapeOnly ?? []), ...(own.shapeOnly ?? [])],
       absent: [...(scenario.all?.absent ?? []), ...(own.absent ?? [])],
     };
-    diffs.push(...compareFrame(expected, actual, bindings, opts).map((d) => `frame ${i} (${expected.type} ${expected.event ?? expected.id}): ${d}`));
+    const { frame: reference, problems } = withoutOurRunIds(actual);
+    diffs.push(...[...problems, ...compareFrame(expected, reference, bindings, opts)].map((d) => `frame ${i} (${expected.type} ${expected.event ?? expected.id}): ${d}`));
   }
   const runId = bindings.get('<uuid:2>');
   if (typeof runId === 'string') diffs.push(...checkDeltas(c, runId, deltaTemplate, bindings));

@@ -28,6 +28,16 @@ describe('session keys', () => {
 });
 
 describe('SessionStore', () => {
+  it('records the run on each stored message, also for transcripts written before it did', async () => {
+    const a = new SessionStore(dir, log);
+    await a.append('agent:main:main', user('one'), 'r1');
+    await a.append('agent:main:main', user('no run'));
+    await a.flush();
+    expect((await a.lines('agent:main:main')).map((l) => l.message.runId)).toEqual(['r1', undefined]);
+    const old = parseTranscript(`${JSON.stringify({ type: 'message', id: 'x', runId: 'r0', timestamp: new Date(0).toISOString(), message: user('old') })}\n`);
+    expect(old.lines[0]?.message.runId).toBe('r0');
+  });
+
   it('keeps messages across a reopen, in order', async () => {
     const a = new SessionStore(dir, log);
     await a.append('agent:main:main', user('one'), 'r1');
@@ -109,5 +119,58 @@ describe('SessionStore', () => {
     expect(result.deleted).toBe(true);
     expect(result.archived[0]).toMatch(/\.jsonl\.deleted\.\d+$/);
     expect(a.get('agent:main:x')).toBeUndefined();
+  });
+});
+
+describe('SessionStore transcript cache', () => {
+  it('keeps at most maxSessions transcripts in memory (LRU) and re-reads evicted ones from disk', async () => {
+    const store = new SessionStore(dir, log, 'main', { maxSessions: 3, maxLines: 1000 });
+    for (let i = 0; i < 10; i++) {
+      await store.append(`agent:main:s${i}`, user(`first ${i}`));
+      await store.append(`agent:main:s${i}`, user(`second ${i}`));
+      expect(store.cacheStats().sessions).toBeLessThanOrEqual(3);
+    }
+    expect(store.cacheStats()).toEqual({ sessions: 3, lines: 6 });
+    // s0 was evicted long ago: read again from disk, complete, and cached again (evicting another).
+    expect((await store.lines('agent:main:s0')).map((l) => l.message.content[0]!.text)).toEqual(['first 0', 'second 0']);
+    expect(store.cacheStats().sessions).toBe(3);
+    await store.append('agent:main:s0', user('third 0'));
+    expect((await store.lines('agent:main:s0')).map((l) => l.message.content[0]!.text)).toEqual(['first 0', 'second 0', 'third 0']);
+  });
+
+  it('evicts the least recently used transcript, not the one just read', async () => {
+    const store = new SessionStore(dir, log, 'main', { maxSessions: 2, maxLines: 1000 });
+    await store.append('agent:main:a', user('a'));
+    await store.append('agent:main:b', user('b'));
+    await store.lines('agent:main:a'); // a is now the most recent
+    await store.append('agent:main:c', user('c')); // evicts b
+    const stats = store.cacheStats();
+    expect(stats.sessions).toBe(2);
+    // b is re-read (its count of lines comes back), a was still cached: appending to a keeps it exact.
+    await store.append('agent:main:a', user('a2'));
+    expect((await store.lines('agent:main:a')).map((l) => l.message.content[0]!.text)).toEqual(['a', 'a2']);
+    expect((await store.lines('agent:main:b')).map((l) => l.message.content[0]!.text)).toEqual(['b']);
+    expect(store.cacheStats().sessions).toBe(2);
+  });
+
+  it('bounds the message lines held over all transcripts', async () => {
+    const store = new SessionStore(dir, log, 'main', { maxSessions: 100, maxLines: 10 });
+    for (let i = 0; i < 8; i++) for (let j = 0; j < 3; j++) await store.append(`agent:main:s${i}`, user(`m${i}.${j}`));
+    expect(store.cacheStats().lines).toBeLessThanOrEqual(10);
+    for (let i = 0; i < 8; i++) expect((await store.lines(`agent:main:s${i}`)).length).toBe(3);
+    expect(store.cacheStats().lines).toBeLessThanOrEqual(10);
+  });
+
+  it('never evicts a transcript with appends in flight: concurrent appends over many sessions lose nothing', async () => {
+    const store = new SessionStore(dir, log, 'main', { maxSessions: 1, maxLines: 2 });
+    const writes: Array<Promise<void>> = [];
+    for (let j = 0; j < 5; j++) for (let i = 0; i < 4; i++) writes.push(store.append(`agent:main:s${i}`, user(`m${i}.${j}`)));
+    await Promise.all(writes);
+    expect(store.cacheStats().sessions).toBeLessThanOrEqual(1);
+    for (let i = 0; i < 4; i++) {
+      expect((await store.lines(`agent:main:s${i}`)).map((l) => l.message.content[0]!.text)).toEqual([0, 1, 2, 3, 4].map((j) => `m${i}.${j}`));
+      const file = transcriptPath(store.dir, store.get(`agent:main:s${i}`)!.sessionId);
+      expect(parseTranscript(readFileSync(file, 'utf8')).lines).toHaveLength(5);
+    }
   });
 });
