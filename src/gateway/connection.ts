@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { hostname } from 'node:os';
+import type { Duplex } from 'node:stream';
 import type { RawData, WebSocket } from 'ws';
 import { MAX_BUFFERED_BYTES, MAX_PAYLOAD_BYTES, PROTOCOL_VERSION, type ErrorShape, type HelloOk, type RequestFrame } from '../shared/protocol/frames';
 import { checkRequestFrame, idOfInvalidFrame } from '../shared/protocol/validators';
@@ -63,12 +64,16 @@ export class Connection implements EventSink {
   private presenceClient: PresenceClient | undefined;
   /** Requests whose handler has not answered yet (shutdown waits for them). */
   private unanswered = 0;
+  /** The socket is corked until the next tick (see sendText). */
+  private corked = false;
 
   constructor(
     private readonly ws: WebSocket,
     private readonly req: IncomingMessage,
     readonly peer: PeerInfo,
     private readonly deps: ConnectionDeps,
+    /** The TCP socket under `ws` (the upgrade's socket): frames of one tick are corked into one write. */
+    private readonly socket?: Duplex,
   ) {
     ws.on('message', (data) => this.onMessage(rawToText(data)));
     ws.on('close', () => this.onClose());
@@ -90,8 +95,31 @@ export class Connection implements EventSink {
     return this.ws.bufferedAmount;
   }
 
+  /**
+   * Sends one frame. Every frame sent to this client in the same tick (e.g. the `agent` event and the
+   * `chat` delta of one model chunk, or a response and the events right behind it) leaves in one socket
+   * write: the socket is corked at the first frame and uncorked on the next tick. A forwarder that does
+   * not coalesce (sshd without a tty runs with Nagle) then never sees one chunk's frames as two small
+   * packets, the second of which could wait for the client's delayed ACK. Order is kept (one socket,
+   * one buffer); bufferedAmount still counts the corked bytes (ws adds the socket's writableLength).
+   */
   sendText(text: string): void {
-    if (this.ws.readyState === this.ws.OPEN) this.ws.send(text);
+    if (this.ws.readyState !== this.ws.OPEN) return;
+    this.corkUntilNextTick();
+    this.ws.send(text);
+  }
+
+  private corkUntilNextTick(): void {
+    const socket = this.socket;
+    if (this.corked || !socket || socket.destroyed || !socket.writable) return;
+    this.corked = true;
+    socket.cork();
+    process.nextTick(() => {
+      this.corked = false;
+      // end() (the close handshake) or destroy() may have flushed it already; uncork of an uncorked
+      // socket does nothing.
+      if (socket.writableCorked > 0) socket.uncork();
+    });
   }
 
   closeSlowConsumer(): void {

@@ -167,7 +167,7 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ru
           hub.sinks.delete(c);
           connections.delete(c);
         },
-      });
+      }, socket);
       connections.add(conn);
     });
   };
