@@ -10,6 +10,7 @@ import { classifySshError } from './classify';
 import { hostKeyAlgorithmsFor } from './host-key-algorithms';
 import { hostKeyName, hostKeyQuery } from './known-hosts/host-names';
 import type { Ssh2Module } from './ssh2-loader';
+import { trace } from './trace';
 import type { HostKeyPromptFn, HostKeyVerdict, SshHop, StrictHostKeyChecking } from './types';
 
 export type Ssh2HostVerifier = (key: Buffer, verify: (valid: boolean) => void) => void;
@@ -126,7 +127,9 @@ export function connectHop(options: HopConnectOptions): Promise<Client> {
     });
     const hostVerifier: Ssh2HostVerifier = (key, verify) => {
       options.onStage?.('ssh-handshake');
+      trace('host key received');
       verifier(key, (valid) => {
+        trace(`host key ${valid ? 'accepted' : 'refused'}`);
         if (valid) options.onStage?.('host-key');
         verify(valid);
       });
@@ -159,5 +162,6 @@ export function connectHop(options: HopConnectOptions): Promise<Client> {
       keepaliveCountMax: Math.max(1, keepalive.countMax - 1),
     };
     client.connect(config);
+    trace('ssh2 connect called');
   });
 }

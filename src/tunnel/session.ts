@@ -3,6 +3,7 @@
 // once, with the classified reason, when any hop goes away.
 
 import { EventEmitter } from 'node:events';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Client, ClientChannel } from 'ssh2';
 import { ClawdbotError } from '../shared/errors';
@@ -10,8 +11,9 @@ import type { AuthCallbacks } from './auth-sources';
 import { classifyChannelError, classifySshError } from './classify';
 import { connectHop, hopName, isRecoverableSsh2Error, keepaliveOf, type HopStage, type HostVerifierFactory } from './hop-connect';
 import { createHostVerifier } from './known-hosts';
-import { loadSsh2 } from './ssh2-loader';
+import { loadSsh2, type Ssh2Module } from './ssh2-loader';
 import { tcpConnect } from './tcp-connect';
+import { trace } from './trace';
 import type { HostKeyPromptFn, HostKeyVerdict, ResolvedTarget, SshHop } from './types';
 
 export type ConnectStage = 'dns' | 'tcp' | HopStage;
@@ -62,27 +64,45 @@ export class SshSession extends EventEmitter<{ close: [reason: ClawdbotError] }>
 
   /** Connects every hop in order; rejects with a ClawdbotError naming the hop that failed. */
   static async connect(target: ResolvedTarget, options: SessionConnectOptions): Promise<SshSession> {
-    const ssh2 = await loadSsh2();
+    trace('session connect');
     const chain: SshHop[] = [...target.jumps, target];
+    const first = chain[0] as SshHop;
+    // The first hop's DNS lookup and TCP connect (and the server's fork and banner) happen while ssh2
+    // loads: the connect is issued first, ssh2's loader yields to the event loop between its parts.
+    const firstSocket = tcpConnect({
+      host: first.hostName, port: first.port, user: first.user, timeoutMs: options.tcpTimeoutMs ?? hopTimeout(first) ?? 10_000,
+      ...(options.signal ? { signal: options.signal } : {}), onResolved: () => options.onStage?.('dns', 0, first),
+    }).then(holdSocket);
+    // Handled here too: a quick failure (DNS) must not count as unhandled while ssh2 is still loading.
+    firstSocket.catch(() => undefined);
+    let ssh2: Ssh2Module;
+    try {
+      ssh2 = await loadSsh2();
+    } catch (err) {
+      firstSocket.then((held) => held.socket.destroy(), () => undefined);
+      throw err;
+    }
+    trace('ssh2 loaded');
     const live: LiveHop[] = [];
     const verdicts: HostKeyVerdict[] = [];
     try {
       for (const [index, hop] of chain.entries()) {
-        const timeout = hop.connectTimeoutMs && hop.connectTimeoutMs > 0 ? hop.connectTimeoutMs : undefined;
+        const timeout = hopTimeout(hop);
         const stage = (s: ConnectStage): void => options.onStage?.(s, index, hop);
         let sock: Duplex;
         const previous = live[index - 1];
         if (!previous) {
-          sock = await tcpConnect({
-            host: hop.hostName, port: hop.port, user: hop.user, timeoutMs: options.tcpTimeoutMs ?? timeout ?? 10_000,
-            ...(options.signal ? { signal: options.signal } : {}), onResolved: () => stage('dns'),
-          });
+          const held = await firstSocket;
+          const early = held.release();
+          if (early) throw classifySshError(early, { user: hop.user, host: hop.hostName, port: hop.port });
+          sock = held.socket;
         } else {
           sock = await openChannel(previous.client, hop.hostName, hop.port).catch((err: unknown) => {
             throw classifyChannelError(err, { host: hop.hostName, port: hop.port }, hopName(previous.hop), 'jump');
           });
           stage('dns');
         }
+        trace(`hop ${index} socket`);
         stage('tcp');
         const client = await connectHop({
           ssh2, hop, sock,
@@ -98,6 +118,7 @@ export class SshSession extends EventEmitter<{ close: [reason: ClawdbotError] }>
             options.onVerdict?.(v, hop);
           },
         });
+        trace(`hop ${index} authenticated`);
         const connected: LiveHop = { hop, client };
         // From now on an error must have a listener (an unheard 'error' event would end the process).
         client.on('error', (err: Error & { level?: string }) => {
@@ -213,6 +234,30 @@ export class SshSession extends EventEmitter<{ close: [reason: ClawdbotError] }>
     }
     this.emit('close', reason);
   }
+}
+
+/**
+ * Keeps a connected socket safe until ssh2 takes it: an error meanwhile (a reset while ssh2 loads)
+ * is kept for release() instead of being an unheard 'error' event.
+ */
+function holdSocket(socket: Socket): { socket: Socket; release(): Error | undefined } {
+  let error: Error | undefined;
+  const onError = (err: Error): void => {
+    error ??= err;
+  };
+  socket.on('error', onError);
+  return {
+    socket,
+    release: () => {
+      socket.off('error', onError);
+      return error ?? (socket.destroyed ? Object.assign(new Error('connection closed before the SSH handshake'), { code: 'ECONNRESET' }) : undefined);
+    },
+  };
+}
+
+/** The hop's ConnectTimeout, when it sets one. */
+function hopTimeout(hop: SshHop): number | undefined {
+  return hop.connectTimeoutMs && hop.connectTimeoutMs > 0 ? hop.connectTimeoutMs : undefined;
 }
 
 function openChannel(client: Client, host: string, port: number): Promise<ClientChannel> {

@@ -14,7 +14,10 @@ import { bridge, refuse } from './bridge';
 import { ForwardListener } from './forward-listener';
 import type { HostVerifierFactory } from './hop-connect';
 import { remoteGatewayCommand } from './remote-gateway';
+import { RetryPolicy } from './retry-policy';
 import { SshSession, type ExecResult } from './session';
+import { loadSsh2 } from './ssh2-loader';
+import { trace } from './trace';
 import { describeState, type TunnelState } from './tunnel-state';
 import type { HostKeyPromptFn, HostKeyVerdict, ResolvedTarget, SshHop } from './types';
 import { WaitingRoom } from './waiting-room';
@@ -78,7 +81,7 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
   private listener: ForwardListener | undefined;
   private readonly extras: ExtraListener[] = [];
   private readonly waitingRoom: WaitingRoom;
-  private readonly backoff: Backoff;
+  private readonly retry: RetryPolicy;
   private readonly gatewayBackoff = new Backoff(GATEWAY_PROBE_BACKOFF);
   private attempt = 0;
   private attemptStartedAt = 0;
@@ -93,7 +96,7 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
   constructor(private readonly options: TunnelOptions) {
     super();
     this.remoteHost = options.remoteHost ?? '127.0.0.1';
-    this.backoff = new Backoff(options.backoff);
+    this.retry = new RetryPolicy(options.backoff ? { backoff: options.backoff } : {});
     this.waitingRoom = new WaitingRoom(options.waitForSessionMs ?? 5000);
   }
 
@@ -142,6 +145,7 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
     });
     try {
       await this.listener.listen();
+      trace('listening');
     } catch (err) {
       this.listener = undefined;
       this.started = false;
@@ -163,7 +167,7 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
       return;
     }
     if (this.prompting > 0) return; // the user is answering a host key or passphrase prompt
-    if (s === 'failed') this.backoff.reset();
+    if (s === 'failed') this.retry.reset();
     void this.connect(s === 'failed' ? 1 : this.attempt + 1, s === 'failed');
   }
 
@@ -217,6 +221,8 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
     try {
       if (!this.target || resolveAgain) {
         const t = this.options.target;
+        // ssh2 loads while the target resolves (an `ssh -G` runs in its own process meanwhile).
+        if (typeof t === 'function') loadSsh2().catch(() => undefined); // a failure is the attempt's
         this.target = typeof t === 'function' ? await t() : t;
       }
       session = await SshSession.connect(this.target, {
@@ -224,7 +230,7 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
         ...(this.options.prompt ? { prompt: this.trackPrompt(this.options.prompt) } : {}),
         auth: this.trackAuthPrompts(this.options.auth ?? {}),
         // A retry costs one SYN: do not let one wait out a blackhole that may already be over.
-        ...(attempt > 1 ? { tcpTimeoutMs: Math.min(this.target.connectTimeoutMs || 10_000, 2000) } : {}),
+        ...(attempt > 1 ? { tcpTimeoutMs: this.retry.retryTcpTimeoutMs(this.target.connectTimeoutMs) } : {}),
         signal: abort.signal,
         ...(this.options.env ? { env: this.options.env } : {}),
         onVerdict: (verdict, hop) => this.emit('hostKey', { hop, verdict }),
@@ -240,7 +246,7 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
     }
     this.attemptAbort = undefined;
     this.session = session;
-    this.backoff.reset();
+    this.retry.reset();
     this.gatewayBackoff.reset();
     this.gatewayStartTried = false;
     session.once('close', (reason) => this.onSessionClosed(session, reason));
@@ -251,9 +257,9 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
 
   private onAttemptFailed(error: ClawdbotError): void {
     if (isRetryable(error.errorClass)) {
-      // The backoff spaces attempt starts: an attempt that already waited (a connect timeout during
-      // a blackhole) is followed at once, so a new SYN goes out at least every couple of seconds.
-      const nextInMs = Math.max(0, this.backoff.next() - (Date.now() - this.attemptStartedAt));
+      // The delay spaces attempt starts: an attempt that already waited (a connect timeout during a
+      // blackhole) is followed at once, so a new SYN goes out about every 600 ms (retry-policy.ts).
+      const nextInMs = this.retry.nextDelayMs(error, Date.now() - this.attemptStartedAt);
       this.setState({ state: 'reconnecting', attempt: this.attempt, nextInMs, errorClass: error.errorClass, reason: error.message });
       this.retryTimer = setTimeout(() => void this.connect(this.attempt + 1), nextInMs);
       return;
@@ -278,6 +284,7 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
     let failure: ClawdbotError | undefined;
     try {
       const channel = await session.forwardOut(this.remoteHost, this.options.remotePort);
+      trace('gateway port answered');
       channel.destroy();
       if (this.options.healthProbe && this.url) await this.runHealthProbe(this.url);
     } catch (err) {
@@ -360,6 +367,7 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
     session.forwardOut(dest.host, dest.port).then(
       (channel) => {
         if (socket.destroyed) return channel.destroy();
+        trace('local connection forwarded');
         bridge(socket, channel);
         if (extra) this.setForward(extra, { state: 'listening' });
         else if (this.current.state === 'gateway-down') this.scheduleGatewayProbe(0); // the port answers again: confirm (and run the health probe)

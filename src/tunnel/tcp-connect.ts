@@ -6,6 +6,7 @@ import { lookup } from 'node:dns/promises';
 import net from 'node:net';
 import { ClawdbotError } from '../shared/errors';
 import { classifySshError } from './classify';
+import { trace } from './trace';
 
 export interface TcpConnectOptions {
   host: string;
@@ -35,6 +36,7 @@ async function resolveAddresses(host: string, ctx: TcpConnectOptions): Promise<s
 
 function connectOnce(address: string, options: TcpConnectOptions): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
+    trace(`tcp connect ${address}:${options.port}`);
     const socket = net.connect({ host: address, port: options.port });
     socket.setNoDelay(true);
     const timer = setTimeout(() => fail(Object.assign(new Error('TCP connect timed out'), { code: 'ETIMEDOUT' })), options.timeoutMs);
@@ -51,6 +53,7 @@ function connectOnce(address: string, options: TcpConnectOptions): Promise<net.S
       reject(err);
     }
     function onConnect(): void {
+      trace('tcp connected');
       cleanup();
       resolve(socket);
     }

@@ -1,12 +1,15 @@
 // `clawdbot tunnel TARGET`: forwards the remote gateway over SSH in the foreground, printing
 // "Tunnel ready: ws://127.0.0.1:PORT" and one line per state change, until Ctrl-C.
 
+import nodeModule from 'node:module';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { loadClientConfig, resolveClientTarget } from '../../config/client-target';
 import type { AuthCallbacks } from '../../tunnel/auth-sources';
 import { describeTarget, resolveTarget } from '../../tunnel/ssh-config';
+import { loadSsh2 } from '../../tunnel/ssh2-loader';
 import { Tunnel } from '../../tunnel/supervisor';
+import { trace } from '../../tunnel/trace';
 import { describeState, type TunnelState } from '../../tunnel/tunnel-state';
 import type { HostKeyPromptFn, StrictHostKeyChecking } from '../../tunnel/types';
 import { stringFlag, UsageError } from '../args';
@@ -133,18 +136,25 @@ const FLAGS = {
 
 export async function run(args: string[]): Promise<number> {
   return runCommand(args, { name: 'tunnel', help: USAGE, flags: FLAGS, failurePrefix: 'Tunnel: ' }, async ({ parsed }) => {
+    trace('tunnel command');
+    // Node >= 22.1 keeps compiled code across runs (ssh2 is most of what this command compiles); no-op on 20.
+    (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
     const [targetText, extra] = parsed.positionals;
     if (!targetText) throw new UsageError('TARGET is required (user@host[:port] or an alias from ~/.ssh/config)');
     if (extra !== undefined) throw new UsageError(`only one TARGET, not also "${extra}"`);
     const policy = stringFlag(parsed, 'strict-host-key-checking');
     if (policy !== undefined && !POLICIES.includes(policy as StrictHostKeyChecking)) throw new UsageError(`option '--strict-host-key-checking' is one of ${POLICIES.join(', ')}`);
     const config = resolveClientTarget({}, loadClientConfig(), process.env, { fallbackToLocal: true }).remote;
+    trace('client config loaded');
     const token = stringFlag(parsed, 'token') ?? config.token;
     const password = stringFlag(parsed, 'password') ?? config.password;
     const remotePort = port(stringFlag(parsed, 'remote-port'), '--remote-port') ?? portOfUrl(config.url) ?? 18789;
     const localPort = port(stringFlag(parsed, 'local-port'), '--local-port', 0); // 0: any free port
     const identity = stringFlag(parsed, 'identity');
     const knownHosts = stringFlag(parsed, 'known-hosts');
+    // ssh2 loads while the target resolves (`ssh -G` runs in its own process): its loader yields
+    // between parts, so the TCP connect still starts as soon as the host and port are known.
+    loadSsh2().catch(() => undefined); // a failure is reported by the connection attempt
     const target = await resolveTarget(targetText, {
       overrides: {
         ...(identity ? { identityFile: identity } : {}),
@@ -152,6 +162,7 @@ export async function run(args: string[]): Promise<number> {
         ...(policy ? { strictHostKeyChecking: policy as StrictHostKeyChecking } : {}),
       },
     });
+    trace(`target resolved (${target.source})`);
     const tunnel = new Tunnel({
       target,
       remotePort,
@@ -171,6 +182,7 @@ function runUntilStopped(tunnel: Tunnel): Promise<number> {
     let lastReported = '';
     const onState = (s: TunnelState): void => {
       if (s.state === 'ready') {
+        trace('ready');
         process.stdout.write(`Tunnel ready: ${tunnel.url}\n`);
       } else if (s.state === 'reconnecting') {
         // During a long outage, one line when the reason changes and then at attempts 2, 4, 8, …
