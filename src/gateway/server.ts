@@ -114,6 +114,8 @@ export async function startGatewayServer(opts: GatewayServerOptions): Promise<Ru
     log: log.child('chat'),
     broadcast: (event, payload, options) => hub.broadcast(event, payload, options),
     clients,
+    timers: { idempotencyTtlMs: timers.idempotencyTtlMs, resultTtlMs: timers.runResultTtlMs, sweepIntervalMs: timers.chatSweepMs },
+    transcriptCache: { maxLines: timers.transcriptCacheLines },
   });
   const ctx: GatewayContext = {
     startedAt: Date.now(),

@@ -19,6 +19,13 @@ export interface GatewayTimers {
   presenceTtlMs: number;
   /** How often the config file is checked for edits (hot reload, spec §14.2 gateway.reload). */
   configPollMs: number;
+  /** Retention of the chat core (spec §6): idempotency keys (5 min), agent.wait results (10 min), and how
+   *  often both are swept (60 s). Soak runs shorten them so the caches fill within the warm-up. */
+  idempotencyTtlMs: number;
+  runResultTtlMs: number;
+  chatSweepMs: number;
+  /** Not a time: the transcript cache's line cap (5,000), lowered by the soak for the same reason. */
+  transcriptCacheLines: number;
 }
 
 export const DEFAULT_TIMERS: GatewayTimers = {
@@ -31,6 +38,10 @@ export const DEFAULT_TIMERS: GatewayTimers = {
   pairingTtlMs: 300_000,
   presenceTtlMs: 300_000,
   configPollMs: 1_000,
+  idempotencyTtlMs: 300_000,
+  runResultTtlMs: 600_000,
+  chatSweepMs: 60_000,
+  transcriptCacheLines: 5_000,
 };
 
 const FAST: Partial<GatewayTimers> = {

@@ -42,6 +42,7 @@ export interface RunTimers {
 
 export const DEFAULT_RUN_TIMERS: RunTimers = { sweepIntervalMs: 60_000, deadlineGraceMs: 60_000, minDeadlineMs: 120_000, resultTtlMs: 600_000 };
 const MAX_DEADLINE_MS = 24 * 3600_000;
+export const DEFAULT_MAX_RESULTS = 1000;
 
 export interface RunManagerDeps {
   store: SessionStore;
@@ -51,6 +52,8 @@ export interface RunManagerDeps {
   configPath?: string;
   env?: Record<string, string | undefined>;
   timers?: Partial<RunTimers>;
+  /** At most this many finished results are kept for agent.wait, oldest dropped first (default 1000). */
+  maxResults?: number;
 }
 
 export interface StartRun {
@@ -177,6 +180,11 @@ export class RunManager {
     const outcome = await Promise.race([run.done, timeout]);
     clearTimeout(timer);
     return outcome;
+  }
+
+  /** How many finished results are kept for agent.wait (tests, diagnostics). */
+  resultCount(): number {
+    return this.results.size;
   }
 
   active(): number {
@@ -314,6 +322,9 @@ export class RunManager {
     run.outcome = outcome;
     this.runs.delete(run.runId);
     this.results.set(run.runId, outcome);
+    // Map order is insertion order: the first results are the oldest.
+    const maxResults = this.deps.maxResults ?? DEFAULT_MAX_RESULTS;
+    while (this.results.size > maxResults) this.results.delete(this.results.keys().next().value as string);
     run.resolveDone(outcome);
     return outcome;
   }

@@ -5,7 +5,7 @@
 import { IdempotencyCache, DEFAULT_IDEMPOTENCY, type IdempotencyOptions } from '../agent/idempotency';
 import { RunManager, type RunTimers } from '../agent/runs';
 import type { Broadcast, Caller, Logger, MethodTable } from '../methods/types';
-import { SessionStore } from '../sessions/store';
+import { SessionStore, type TranscriptCacheLimits } from '../sessions/store';
 import { agentMethods } from './agent-methods';
 import { chatMethods } from './chat-methods';
 import type { CachedResponse, ChatCore } from './core';
@@ -27,6 +27,8 @@ export interface ChatDeps {
   env?: Record<string, string | undefined>;
   /** Housekeeping timers, shortened by tests (defaults: spec §6). */
   timers?: Partial<RunTimers> & { idempotencyTtlMs?: number };
+  /** Limits of the transcript cache, lowered by tests (defaults: 32 sessions, 5,000 lines). */
+  transcriptCache?: Partial<TranscriptCacheLimits>;
 }
 
 export interface SessionsSummary {
@@ -49,7 +51,7 @@ export interface ChatServices {
 }
 
 export function createChatServices(deps: ChatDeps): ChatServices {
-  const store = new SessionStore(deps.stateDir, deps.log);
+  const store = new SessionStore(deps.stateDir, deps.log, undefined, deps.transcriptCache);
   const runs = new RunManager({ store, broadcast: deps.broadcast, log: deps.log, getConfig: deps.getConfig, configPath: deps.configPath, env: deps.env, timers: deps.timers });
   const idemOptions: IdempotencyOptions = { ...DEFAULT_IDEMPOTENCY, ...(deps.timers?.idempotencyTtlMs ? { ttlMs: deps.timers.idempotencyTtlMs } : {}) };
   const idempotency = new IdempotencyCache<CachedResponse>(idemOptions);
