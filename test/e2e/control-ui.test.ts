@@ -1,25 +1,13 @@
 // The gateway's own Control UI: a real gateway process serves the built renderer on its port, and the
 // page (opened with the tokenized URL) chats and shows health over a direct GatewayClient.
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumMissing, launchChromium } from '../support/browser';
+import { describe, expect, it } from 'vitest';
+import { chromiumMissing } from '../support/browser';
 import { startGateway } from '../support/gateway';
 import { startModelServer } from '../support/model-servers';
-import { E2E_TIMEOUT_MS, openPage, providerConfig, screenshot, waitForStatus } from './harness';
+import { browserPerFile, E2E_TIMEOUT_MS, openPage, providerConfig, screenshot, waitForStatus } from './harness';
 
 const missing = chromiumMissing();
-let browser: Browser | undefined;
-const cleanups: Array<() => Promise<unknown> | unknown> = [];
-
-beforeAll(async () => {
-  if (!missing) browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await Promise.resolve(c()).catch(() => {});
-});
+const { browser, cleanups } = browserPerFile(missing);
 
 describe.skipIf(missing)(`the gateway's Control UI${missing ? ` (skipped: ${missing})` : ''}`, () => {
   it('opens from the tokenized URL, hides the token, shows WebChat and Health only, and chats', { timeout: E2E_TIMEOUT_MS }, async () => {
@@ -27,7 +15,7 @@ describe.skipIf(missing)(`the gateway's Control UI${missing ? ` (skipped: ${miss
     cleanups.push(() => model.close());
     const gateway = await startGateway({ config: providerConfig(model.baseUrl), env: { ANTHROPIC_API_KEY: '', OPENAI_API_KEY: '' } });
     cleanups.push(() => gateway.stop());
-    const page = await openPage(browser!, `http://127.0.0.1:${gateway.port}/?token=${gateway.token}`);
+    const page = await openPage(browser(), `http://127.0.0.1:${gateway.port}/?token=${gateway.token}`);
     cleanups.push(() => page.close());
 
     expect(await waitForStatus(page, /^Connected/)).toMatch(/^Connected to the gateway/);
@@ -57,7 +45,7 @@ describe.skipIf(missing)(`the gateway's Control UI${missing ? ` (skipped: ${miss
   it('opened without a token, asks for it at once (no "device identity required"), then connects with it', { timeout: E2E_TIMEOUT_MS }, async () => {
     const gateway = await startGateway();
     cleanups.push(() => gateway.stop());
-    const page = await openPage(browser!, `http://127.0.0.1:${gateway.port}/`);
+    const page = await openPage(browser(), `http://127.0.0.1:${gateway.port}/`);
     cleanups.push(() => page.close());
     const field = page.getByRole('textbox', { name: 'Gateway token' });
     await field.waitFor();
@@ -73,7 +61,7 @@ describe.skipIf(missing)(`the gateway's Control UI${missing ? ` (skipped: ${miss
   it('says why when the token is wrong, and connects with the token pasted in', { timeout: E2E_TIMEOUT_MS }, async () => {
     const gateway = await startGateway();
     cleanups.push(() => gateway.stop());
-    const page = await openPage(browser!, `http://127.0.0.1:${gateway.port}/?token=wrong-token`);
+    const page = await openPage(browser(), `http://127.0.0.1:${gateway.port}/?token=wrong-token`);
     cleanups.push(() => page.close());
     expect(await waitForStatus(page, /^Failed/)).toMatch(/^Failed/);
     await page.getByRole('tab', { name: 'Health' }).click();

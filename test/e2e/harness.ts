@@ -6,6 +6,8 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { launchChromium } from '../support/browser';
 import { gatewayEnv, REPO_ROOT, spawnCli, waitForOutput } from '../support/gateway';
 
 /** Real processes and a browser on a 2-core machine: generous, and never asserted. */
@@ -137,4 +139,31 @@ export async function recordStatusTexts(page: Page): Promise<() => Promise<strin
     new MutationObserver(() => seen.push(el.textContent ?? '')).observe(el, { childList: true, characterData: true, subtree: true });
   });
   return () => page.evaluate(() => (window as unknown as { statusTexts: string[] }).statusTexts);
+}
+
+export type Cleanup = () => Promise<unknown> | unknown;
+
+/**
+ * One Chromium for the test file (none when `missing` says why it cannot run) and a list of cleanups
+ * that run after each test, last registered first, so every process and page a test starts is stopped.
+ */
+export function browserPerFile(missing: string | null): { browser: () => Browser; cleanups: Cleanup[] } {
+  let browser: Browser | undefined;
+  const cleanups: Cleanup[] = [];
+  beforeAll(async () => {
+    if (!missing) browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await Promise.resolve(c()).catch(() => {});
+  });
+  return {
+    browser: () => {
+      if (!browser) throw new Error('Chromium is not running (see the skip reason)');
+      return browser;
+    },
+    cleanups,
+  };
 }

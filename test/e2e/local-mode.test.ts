@@ -1,24 +1,13 @@
 // The built renderer in Debian Chromium through the browser twin, local mode: the user picks
 // "Local (this machine)", the twin's brain starts a gateway, and WebChat talks to a local model server.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumMissing, launchChromium } from '../support/browser';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { chromiumMissing } from '../support/browser';
 import { startModelServer, type ModelServer } from '../support/model-servers';
-import { E2E_TIMEOUT_MS, openPage, providerConfig, screenshot, startTwin, tempHome, unusedPort, waitForStatus, type TempHome, type Twin } from './harness';
+import { browserPerFile, E2E_TIMEOUT_MS, openPage, providerConfig, screenshot, startTwin, tempHome, unusedPort, waitForStatus, type TempHome, type Twin } from './harness';
 
 const missing = chromiumMissing();
-let browser: Browser | undefined;
-const cleanups: Array<() => Promise<unknown> | unknown> = [];
-
-beforeAll(async () => {
-  if (!missing) browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await Promise.resolve(c()).catch(() => {});
-});
+const { browser, cleanups } = browserPerFile(missing);
 
 async function twinWithModel(): Promise<{ page: Page; model: ModelServer; home: TempHome; twin: Twin }> {
   const model = await startModelServer({ api: 'openai', delayMs: 20 });
@@ -27,7 +16,7 @@ async function twinWithModel(): Promise<{ page: Page; model: ModelServer; home: 
   cleanups.push(() => home.cleanup());
   const twin = await startTwin(home.env);
   cleanups.push(() => twin.stop());
-  const page = await openPage(browser!, twin.url);
+  const page = await openPage(browser(), twin.url);
   cleanups.push(() => page.close());
   return { page, model, home, twin };
 }

@@ -4,27 +4,16 @@
 // a changed host key brings up the warning.
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumMissing, launchChromium } from '../support/browser';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { chromiumMissing } from '../support/browser';
 import { startGateway, type RunningGateway } from '../support/gateway';
 import { startModelServer, type ModelServer } from '../support/model-servers';
 import { generateKeyPair, startSshServer, type TestSshServer } from '../support/ssh-server';
-import { E2E_TIMEOUT_MS, openPage, providerConfig, recordStatusTexts, screenshot, startTwin, tempHome, unusedPort, waitForStatus, type TempHome } from './harness';
+import { browserPerFile, E2E_TIMEOUT_MS, openPage, providerConfig, recordStatusTexts, screenshot, startTwin, tempHome, unusedPort, waitForStatus, type TempHome } from './harness';
 
 const missing = chromiumMissing();
-let browser: Browser | undefined;
-const cleanups: Array<() => Promise<unknown> | unknown> = [];
-
-beforeAll(async () => {
-  if (!missing) browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await Promise.resolve(c()).catch(() => {});
-});
+const { browser, cleanups } = browserPerFile(missing);
 
 interface RemoteRig {
   page: Page;
@@ -51,7 +40,7 @@ async function remoteRig(): Promise<RemoteRig> {
   cleanups.push(() => home.cleanup());
   const twin = await startTwin(home.env);
   cleanups.push(() => twin.stop());
-  const page = await openPage(browser!, twin.url);
+  const page = await openPage(browser(), twin.url);
   cleanups.push(() => page.close());
   return { page, model, ssh, gateway, home };
 }
