@@ -92,7 +92,8 @@ describe('clawdbot tunnel', () => {
     const args = tunnelArgs(['--strict-host-key-checking', 'ask']);
     const knownHosts = scratchFile('known_hosts', '');
     args[args.indexOf('--known-hosts') + 1] = knownHosts;
-    const command = [process.execPath, CLI, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+    // `exec`: script runs the command through $SHELL -c; a non-interactive dash would itself die of the Ctrl-C.
+    const command = `exec ${[process.execPath, CLI, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ')}`;
     const child = spawn('script', ['-qfec', command, '/dev/null'], { env: env(), stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
