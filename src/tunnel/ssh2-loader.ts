@@ -7,7 +7,9 @@
 // I/O started meanwhile (an `ssh -G` finishing, a TCP connect, the server's banner) is handled while
 // ssh2 is still loading, not after it.
 
+import type * as NodeCrypto from 'node:crypto';
 import type * as Ssh2 from 'ssh2';
+import { pooledRandomFill } from './random-pool';
 
 /** What the tunnel uses of ssh2. */
 export interface Ssh2Module {
@@ -37,8 +39,25 @@ function nodeRequire(): NodeJS.Require | undefined {
   return typeof require === 'function' ? require : undefined;
 }
 
-async function loadParts(req: NodeJS.Require): Promise<Ssh2Module> {
+/**
+ * ssh2's crypto module takes crypto.randomFillSync once, as it loads: for that moment the property is a
+ * pooled fill (see random-pool.ts), and everything else in the process keeps the real one.
+ */
+function loadSsh2Crypto(req: NodeJS.Require): void {
+  const nodeCrypto = req('node:crypto') as typeof NodeCrypto;
+  const real = nodeCrypto.randomFillSync;
+  nodeCrypto.randomFillSync = pooledRandomFill(real);
+  try {
+    req('ssh2/lib/protocol/crypto.js');
+  } finally {
+    nodeCrypto.randomFillSync = real;
+  }
+}
+
+/** The path the bundles take (they have require); exported for its test. */
+export async function loadSsh2Parts(req: NodeJS.Require): Promise<Ssh2Module> {
   await yieldToIo(); // let the caller start its I/O (`ssh -G`, the TCP connect) first
+  loadSsh2Crypto(req);
   // Leaves first (each later part finds them in the require cache): the key parser (asn1, bcrypt,
   // the crypto binding, the algorithm tables), then the agent, then the client and its protocol.
   const { parseKey } = req('ssh2/lib/protocol/keyParser.js') as { parseKey: typeof Ssh2.utils.parseKey };
@@ -56,6 +75,6 @@ async function loadIndex(): Promise<Ssh2Module> {
 export function loadSsh2(): Promise<Ssh2Module> {
   // Without require (ESM under a test runner), or with an ssh2 laid out differently: the package index.
   const req = nodeRequire();
-  loading ??= req ? loadParts(req).catch(() => loadIndex()) : loadIndex();
+  loading ??= req ? loadSsh2Parts(req).catch(() => loadIndex()) : loadIndex();
   return loading;
 }
