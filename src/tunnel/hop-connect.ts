@@ -10,7 +10,7 @@ import { classifySshError } from './classify';
 import { hostKeyAlgorithmsFor } from './host-key-algorithms';
 import { hostKeyName, hostKeyQuery } from './known-hosts/host-names';
 import type { Ssh2Module } from './ssh2-loader';
-import { trace } from './trace';
+import { ssh2PacketTrace, trace } from './trace';
 import type { HostKeyPromptFn, HostKeyVerdict, SshHop, StrictHostKeyChecking } from './types';
 
 export type Ssh2HostVerifier = (key: Buffer, verify: (valid: boolean) => void) => void;
@@ -146,6 +146,7 @@ export function connectHop(options: HopConnectOptions): Promise<Client> {
     startTimer();
 
     const serverHostKey = hostKeyAlgorithmsFor(hop);
+    const debug = ssh2PacketTrace();
     const config: ConnectConfig = {
       sock: sock as ConnectConfig['sock'],
       ...(serverHostKey ? { algorithms: { serverHostKey } } : {}),
@@ -160,6 +161,7 @@ export function connectHop(options: HopConnectOptions): Promise<Client> {
       // ssh2 gives up one interval after its count is exceeded; this makes the dead link noticed after
       // interval × ServerAliveCountMax of silence, as documented for OpenSSH.
       keepaliveCountMax: Math.max(1, keepalive.countMax - 1),
+      ...(debug ? { debug } : {}),
     };
     client.connect(config);
     trace('ssh2 connect called');

@@ -7,6 +7,7 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Client, ClientChannel } from 'ssh2';
 import { ClawdbotError } from '../shared/errors';
+import { ignoreSender, startAckNudges } from './ack-nudge';
 import type { AuthCallbacks } from './auth-sources';
 import { classifyChannelError, classifySshError } from './classify';
 import { connectHop, hopName, isRecoverableSsh2Error, keepaliveOf, type HopStage, type HostVerifierFactory } from './hop-connect';
@@ -90,12 +91,13 @@ export class SshSession extends EventEmitter<{ close: [reason: ClawdbotError] }>
         const timeout = hopTimeout(hop);
         const stage = (s: ConnectStage): void => options.onStage?.(s, index, hop);
         let sock: Duplex;
+        let tcpSocket: Socket | undefined;
         const previous = live[index - 1];
         if (!previous) {
           const held = await firstSocket;
           const early = held.release();
           if (early) throw classifySshError(early, { user: hop.user, host: hop.hostName, port: hop.port });
-          sock = held.socket;
+          sock = tcpSocket = held.socket;
         } else {
           sock = await openChannel(previous.client, hop.hostName, hop.port).catch((err: unknown) => {
             throw classifyChannelError(err, { host: hop.hostName, port: hop.port }, hopName(previous.hop), 'jump');
@@ -119,6 +121,8 @@ export class SshSession extends EventEmitter<{ close: [reason: ClawdbotError] }>
           },
         });
         trace(`hop ${index} authenticated`);
+        const sendIgnore = tcpSocket && ignoreSender(client); // the TCP connection is the first hop's only
+        if (tcpSocket && sendIgnore) startAckNudges(tcpSocket, sendIgnore);
         const connected: LiveHop = { hop, client };
         // From now on an error must have a listener (an unheard 'error' event would end the process).
         client.on('error', (err: Error & { level?: string }) => {

@@ -61,6 +61,8 @@ export interface TestSshServer {
   readonly authAttempts: number;
   /** Open TCP connections to the server. */
   readonly connectionCount: number;
+  /** SSH_MSG_IGNORE packets received from clients. */
+  readonly ignoresReceived: number;
   knownHostsLine(host?: string): string;
   setAuth(mode: 'ok' | 'refuse'): void;
   /** true: stop reading from every connection (current and new), as if the link were blackholed. */
@@ -107,9 +109,12 @@ export async function startSshServer(options: StartSshServerOptions = {}): Promi
   const execLog: string[] = [];
   const logins: string[] = [];
   let authAttempts = 0;
+  let ignoresReceived = 0;
 
   const hostKeys = [hostKey, ...(options.extraHostKeys ?? [])].map((k) => k.privateKey);
-  const server = new ssh2.Server({ hostKeys }, (client) => {
+  // ssh2 reports each SSH_MSG_IGNORE it receives only through its debug output (with a prefix).
+  const debug = (message: string): void => void (message.endsWith('Inbound: Received IGNORE') && ignoresReceived++);
+  const server = new ssh2.Server({ hostKeys, debug }, (client) => {
     client.on('error', () => undefined);
     client.on('authentication', (ctx) => {
       authAttempts++;
@@ -187,6 +192,9 @@ export async function startSshServer(options: StartSshServerOptions = {}): Promi
     },
     get authAttempts() {
       return authAttempts;
+    },
+    get ignoresReceived() {
+      return ignoresReceived;
     },
     knownHostsLine: (name = `[${host}]:${port}`) => `${name} ${hostKey.publicKey.split(/\s+/).slice(0, 2).join(' ')}`,
     setAuth: (mode) => {
