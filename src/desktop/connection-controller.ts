@@ -9,7 +9,7 @@ import type { ErrorInfo } from '../shared/errors';
 import { ClawdbotError, toErrorInfo } from '../shared/errors';
 import type { ChatService } from './chat-service';
 import { ensureLocalGatewayAuth, writeLocalMode, writeRemoteMode, type ConfigWriteListener } from './config-sync';
-import type { GatewaySession, OpenGatewaySession, ProbeGateway } from './gateway-session';
+import type { GatewaySession, GatewayTarget, OpenGatewaySession, ProbeGateway } from './gateway-session';
 import { DEGRADED_AFTER_MISSES, HealthMonitor } from './health-monitor';
 import { LocalGateway, type LocalGatewayEvent } from './local-gateway';
 import type { LogSink } from './log-buffer';
@@ -275,7 +275,8 @@ export class ConnectionController {
       deps.warn(`The Clawdbot config file was not updated for remote mode: ${err instanceof Error ? err.message : String(err)}`);
     }
     deps.state.update({ endpointUrl: url });
-    this.attachSession(a, { url, ...(token ? { token } : {}), ...(password && !token ? { password } : {}) });
+    // The app's own connection rides the SSH channel directly; the local port serves everyone else.
+    this.attachSession(a, { url, openStream: () => link.openStream(), ...(token ? { token } : {}), ...(password && !token ? { password } : {}) });
   }
 
   remoteOptions(): RemoteLinkOptions {
@@ -308,7 +309,7 @@ export class ConnectionController {
     };
   }
 
-  private attachSession(a: ActiveMode, target: { url: string; token?: string; password?: string }): void {
+  private attachSession(a: ActiveMode, target: GatewayTarget): void {
     const { deps } = this;
     const session = deps.openSession(target);
     a.session = session;

@@ -4,7 +4,7 @@
 
 import type { GatewayClient } from '../client/gateway-client';
 import type { BackoffOptions } from '../client/backoff';
-import { createNodeGatewayClient } from '../client/node';
+import { createNodeGatewayClient, streamWebSocketFactory } from '../client/node';
 import { toErrorInfo, type ErrorInfo } from '../shared/errors';
 import type { HelloOk } from '../shared/protocol/frames';
 import type { GatewayHello, GatewaySession, GatewayTarget, OpenGatewaySession, ProbeGateway } from './gateway-session';
@@ -20,6 +20,7 @@ export interface ClientSessionOptions {
 function clientFor(target: GatewayTarget, options: ClientSessionOptions, reconnect: boolean): GatewayClient {
   return createNodeGatewayClient({
     url: target.url,
+    ...(target.openStream ? { createWebSocket: streamWebSocketFactory(target.openStream) } : {}),
     ...(target.token ? { token: target.token } : {}),
     ...(target.password && !target.token ? { password: target.password, identityDir: options.identityDir } : {}),
     clientId: 'gateway-client',

@@ -1,12 +1,15 @@
 // What the desktop core needs from a gateway connection. gateway-client-session.ts implements it with
 // GatewayClient (src/client); the core's parts depend only on this shape.
 
+import type { Duplex } from 'node:stream';
 import type { ErrorInfo } from '../shared/errors';
 
 export interface GatewayTarget {
   url: string;
   token?: string;
   password?: string;
+  /** Connect over these streams instead of TCP to the URL (remote mode: the tunnel's SSH channel). */
+  openStream?: () => Promise<Duplex>;
 }
 
 export interface GatewayHello {

@@ -1,6 +1,7 @@
 // What the controller needs from the SSH side in remote mode. remote-tunnel.ts implements it with the
 // tunnel engine (src/tunnel); the controller depends only on this shape.
 
+import type { Duplex } from 'node:stream';
 import type { ErrorInfo } from '../shared/errors';
 import type { HostKeyPrompt, RemoteInfo, SshTargetPreview, TestRemoteLayer } from '../shared/desktop-api';
 
@@ -48,6 +49,11 @@ export interface RemoteLink {
   kick(): void;
   stop(): Promise<void>;
   info(): RemoteInfo;
+  /**
+   * A stream to the remote gateway port over the SSH session, for the app's own gateway connection
+   * (no local socket in between); waits a few seconds for a session that is coming back.
+   */
+  openStream(): Promise<Duplex>;
   /** Runs a command on the remote host over the same SSH session. */
   exec(command: string, timeoutMs?: number): Promise<RemoteExecResult>;
   /** The resolved SSH settings, for diagnostics (no secrets). */

@@ -2,6 +2,7 @@
 // known_hosts checking with the app's host-key prompt, and the Tunnel supervisor whose local listener
 // keeps the same port across reconnects. Tunnel states become DesktopState.remote.
 
+import type { Duplex } from 'node:stream';
 import type { RemoteInfo, SshTargetPreview } from '../shared/desktop-api';
 import type { ErrorInfo } from '../shared/errors';
 import { ClawdbotError, isRetryable } from '../shared/errors';
@@ -88,6 +89,10 @@ class TunnelLink implements RemoteLink {
 
   kick(): void {
     this.tunnel.kick();
+  }
+
+  openStream(): Promise<Duplex> {
+    return this.tunnel.openStream();
   }
 
   stop(): Promise<void> {

@@ -5,6 +5,7 @@
 
 import { EventEmitter } from 'node:events';
 import type net from 'node:net';
+import type { ClientChannel } from 'ssh2';
 import type { ForwardState } from '../shared/desktop-api';
 import { ClawdbotError, isRetryable } from '../shared/errors';
 import type { ExtraForward } from '../shared/settings';
@@ -362,7 +363,17 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
   private accept(socket: net.Socket, dest: { host: string; port: number }, extra?: ExtraListener): void {
     const s = this.current.state;
     if (s === 'failed' || s === 'stopped') return refuse(socket);
-    if (!this.session) return this.waitingRoom.admit(socket, (sock) => this.accept(sock, dest, extra));
+    if (!this.session) {
+      const leave = this.waitingRoom.admit({
+        forward: () => {
+          socket.off('close', leave);
+          if (!socket.destroyed) this.accept(socket, dest, extra);
+        },
+        refuse: () => refuse(socket),
+      });
+      socket.once('close', leave);
+      return;
+    }
     const session = this.session;
     session.forwardOut(dest.host, dest.port).then(
       (channel) => {
@@ -380,6 +391,45 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
         else if (error.errorClass === 'RemoteGatewayDown' && this.current.state === 'ready') this.onGatewayDown(error);
       },
     );
+  }
+
+  /**
+   * A connection to the remote gateway port for a client in this process (the desktop's own gateway
+   * connection): the SSH channel itself, without a local socket and its two extra trips through the
+   * kernel each way. Like a local connection, it waits for a session that is coming back.
+   */
+  openStream(): Promise<ClientChannel> {
+    return new Promise((resolve, reject) => this.openStreamInto(resolve, reject));
+  }
+
+  private openStreamInto(resolve: (channel: ClientChannel) => void, reject: (err: ClawdbotError) => void): void {
+    const s = this.current;
+    if (s.state === 'failed' || s.state === 'stopped') return reject(this.notForwarding());
+    if (!this.session) {
+      this.waitingRoom.admit({ forward: () => this.openStreamInto(resolve, reject), refuse: () => reject(this.notForwarding()) });
+      return;
+    }
+    const session = this.session;
+    session.forwardOut(this.remoteHost, this.options.remotePort).then(
+      (channel) => {
+        if (this.current.state === 'gateway-down') this.scheduleGatewayProbe(0); // the port answers again: confirm
+        resolve(channel);
+      },
+      (err: unknown) => {
+        const error = toClawdbotError(err);
+        if (!session.isOpen && this.started) return this.openStreamInto(resolve, reject); // wait for the next session
+        if (error.errorClass === 'RemoteGatewayDown' && this.current.state === 'ready') this.onGatewayDown(error);
+        reject(error);
+      },
+    );
+  }
+
+  /** Why a connection is turned away: the tunnel's own failure, or that it is not running. */
+  private notForwarding(): ClawdbotError {
+    const s = this.current;
+    if (s.state === 'failed' || s.state === 'reconnecting') return new ClawdbotError(s.errorClass, s.reason, s.state === 'failed' ? s.hint : 'The SSH tunnel is reconnecting; it retries by itself.');
+    if (s.state === 'stopped') return new ClawdbotError('GatewayUnreachable', 'The SSH tunnel is not running.', 'Start the tunnel (remote mode) first.');
+    return new ClawdbotError('SshTimeout', 'The SSH session did not come up in time.', 'The tunnel keeps trying; check the SSH target if this persists.');
   }
 
   private async startExtra(spec: ExtraForward): Promise<void> {

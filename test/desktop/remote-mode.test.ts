@@ -5,7 +5,10 @@ import net from 'node:net';
 import { join } from 'node:path';
 import JSON5 from 'json5';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createNodeGatewayClient } from '../../src/client/node';
 import type { DesktopCore } from '../../src/desktop/ports';
+import type { RemoteEngine } from '../../src/desktop/remote-link';
+import { tunnelRemoteEngine } from '../../src/desktop/remote-tunnel';
 import { DESKTOP_CALLS, type DesktopState } from '../../src/shared/desktop-api';
 import { startGateway, type RunningGateway } from '../support/gateway';
 import { generateKeyPair, startSshServer, type StartSshServerOptions, type TestSshServer } from '../support/ssh-server';
@@ -25,7 +28,7 @@ afterEach(async () => {
   core = t = remoteGateway = ssh = undefined;
 });
 
-async function remoteSetup(options: { trustHost?: boolean; knownHostsText?: (server: TestSshServer) => string; timing?: Partial<DesktopTiming>; ssh?: StartSshServerOptions } = {}): Promise<{ core: DesktopCore; tunnelPort: number; knownHosts: string }> {
+async function remoteSetup(options: { trustHost?: boolean; knownHostsText?: (server: TestSshServer) => string; timing?: Partial<DesktopTiming>; ssh?: StartSshServerOptions; remote?: RemoteEngine } = {}): Promise<{ core: DesktopCore; tunnelPort: number; knownHosts: string }> {
   remoteGateway = await startGateway();
   ssh = await startSshServer(options.ssh);
   t = tempEnv({ CLAWDBOT_GATEWAY_PORT: String(await freePort()) });
@@ -33,7 +36,7 @@ async function remoteSetup(options: { trustHost?: boolean; knownHostsText?: (ser
   mkdirSync(t.home, { recursive: true });
   writeFileSync(knownHosts, options.knownHostsText ? options.knownHostsText(ssh) : options.trustHost === false ? '' : `${ssh.knownHostsLine()}\n`);
   const tunnelPort = await freePort();
-  core = testCore(t, options.timing ? { timing: options.timing } : {});
+  core = testCore(t, { ...(options.timing ? { timing: options.timing } : {}), ...(options.remote ? { remote: options.remote } : {}) });
   await core.call('saveSettings', {
     remote: { target: `tester@127.0.0.1:${ssh.port}`, identityFile: ssh.clientKeyPath, knownHostsFile: knownHosts, hostKeyPolicy: options.trustHost === false ? 'ask' : 'yes', remotePort: remoteGateway.port, localPort: tunnelPort },
     gatewayToken: remoteGateway.token as string,
@@ -72,6 +75,29 @@ describe('remote mode', () => {
     expect(processAlive(localPid)).toBe(false);
     expect(await canConnect(local.local?.port as number)).toBe(false);
     expect(processAlive(remoteGateway?.pid as number)).toBe(true); // not ours to stop
+  });
+
+  it("the app's own gateway connection rides an SSH channel; the local port stays for other programs", async () => {
+    let streams = 0;
+    const counting: RemoteEngine = {
+      ...tunnelRemoteEngine,
+      create: (options, events) => {
+        const link = tunnelRemoteEngine.create(options, events);
+        const openStream = link.openStream.bind(link);
+        return Object.assign(link, { openStream: () => (streams++, openStream()) });
+      },
+    };
+    const { core: c, tunnelPort } = await remoteSetup({ remote: counting });
+    await c.call('setMode', { mode: 'remote' });
+    await waitForState(c, isHealthy, 'the remote gateway healthy');
+    expect(streams).toBeGreaterThanOrEqual(1);
+    const other = createNodeGatewayClient({ url: `ws://127.0.0.1:${tunnelPort}`, token: remoteGateway?.token as string });
+    try {
+      await other.connect();
+      expect(await other.request('health')).toMatchObject({ ok: true });
+    } finally {
+      await other.close();
+    }
   });
 
   it('rewrites a commented config file only when a value changes, and says once where the original is kept', async () => {

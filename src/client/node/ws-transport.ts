@@ -1,13 +1,36 @@
 // The Node transport for GatewayClient: the `ws` package, with the 25 MiB inbound limit and no
-// permessage-deflate (the gateway never negotiates it, so offering it only costs a header).
+// permessage-deflate (the gateway never negotiates it, so offering it only costs a header). It connects
+// over TCP to the URL, or over a stream the caller opens (an SSH channel of the desktop's tunnel).
 
-import WebSocket from 'ws';
-import type { WebSocketFactory } from '../transport';
+import type { Duplex } from 'node:stream';
+import WebSocket, { type ClientOptions } from 'ws';
+import type { TransportHandlers, TransportOptions, Transport, WebSocketFactory } from '../transport';
 
 const CLOSE_HANDSHAKE_MS = 1000;
 
-export const nodeWebSocketFactory: WebSocketFactory = (url, handlers, options) => {
-  const ws = new WebSocket(url, { maxPayload: options.maxPayloadBytes, perMessageDeflate: false, handshakeTimeout: 30_000 });
+export const nodeWebSocketFactory: WebSocketFactory = (url, handlers, options) =>
+  wire(new WebSocket(url, { maxPayload: options.maxPayloadBytes, perMessageDeflate: false, handshakeTimeout: 30_000 }), handlers);
+
+/**
+ * WebSockets over streams from `openStream` instead of TCP connections to the URL (which then only
+ * names the Host header). No handshake timeout of its own: a stream is not a socket with timeouts, and
+ * GatewayClient's connect timeout covers the handshake.
+ */
+export function streamWebSocketFactory(openStream: () => Promise<Duplex>): WebSocketFactory {
+  return (url: string, handlers: TransportHandlers, options: TransportOptions): Transport => {
+    const createConnection = (_options: unknown, done: (err: Error | null, stream?: Duplex) => void): undefined => {
+      openStream().then(
+        (stream) => done(null, stream),
+        (err: unknown) => done(err instanceof Error ? err : new Error(String(err))),
+      );
+      return undefined;
+    };
+    const ws = new WebSocket(url, { maxPayload: options.maxPayloadBytes, perMessageDeflate: false, createConnection: createConnection as unknown as ClientOptions['createConnection'] });
+    return wire(ws, handlers);
+  };
+}
+
+function wire(ws: WebSocket, handlers: TransportHandlers): Transport {
   ws.binaryType = 'nodebuffer';
   ws.on('open', () => handlers.onOpen());
   ws.on('message', (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => {
@@ -29,4 +52,4 @@ export const nodeWebSocketFactory: WebSocketFactory = (url, handlers, options) =
       setTimeout(() => ws.terminate(), CLOSE_HANDSHAKE_MS).unref();
     },
   };
-};
+}
