@@ -4,15 +4,22 @@
 // first channel open after login on about half of the connects (30 ms became 75 ms) and the first chat
 // delta after each chat.send response (40 ms through ours and through `ssh -N -L` alike).
 //
-// So when a read from the SSH server is not followed by any write of ours within a couple of
-// milliseconds, an SSH_MSG_IGNORE goes out and carries the ACK (RFC 4253 §11.2: it may be sent at any
-// time, and the peer must ignore it). A request/response exchange writes before the timer runs out,
-// so it never sees one.
+// So when the connection goes quiet after a read from the SSH server (nothing read and nothing written
+// by us for a couple of milliseconds), an SSH_MSG_IGNORE goes out and carries the ACK (RFC 4253 §11.2:
+// it may be sent at any time, and the peer must ignore it). A busy connection, a request/response
+// exchange or a stream, never sees one: its own traffic carries the ACKs.
 
 import type net from 'node:net';
 import type { Client } from 'ssh2';
 
 const NUDGE_AFTER_MS = 2;
+/**
+ * While reads keep coming (more than BUSY_READS in one wait), quiet is looked for this often: each
+ * timer wakes the process, and at a 2 ms period that cost a busy ping-pong through the CLI tunnel
+ * about a tenth more CPU. A few reads (a response and an event) are not busy: look again soon.
+ */
+const BUSY_RECHECK_MS = 20;
+const BUSY_READS = 4;
 const SSH_MSG_IGNORE = 2;
 
 /** What we use of ssh2's (private, version-pinned) protocol object to send one packet. */
@@ -42,17 +49,25 @@ export function ignoreSender(client: Client): (() => void) | undefined {
 }
 
 /** Starts nudging on the SSH connection's socket (sendIgnore from ignoreSender); returns the stop function. */
-export function startAckNudges(socket: net.Socket, sendIgnore: () => void, delayMs = NUDGE_AFTER_MS): () => void {
+export function startAckNudges(socket: net.Socket, sendIgnore: () => void, delayMs = NUDGE_AFTER_MS, busyRecheckMs = Math.max(delayMs, BUSY_RECHECK_MS)): () => void {
   let timer: NodeJS.Timeout | undefined;
+  let reads = 0;
+  let readsWhenArmed = 0;
   let writtenAtRead = 0;
-  const check = (): void => {
-    timer = undefined;
-    if (socket.destroyed || !socket.writable || socket.bytesWritten !== writtenAtRead) return;
-    sendIgnore();
+  const arm = (ms: number): void => {
+    readsWhenArmed = reads;
+    timer = setTimeout(check, ms).unref();
   };
+  function check(): void {
+    timer = undefined;
+    if (socket.destroyed || !socket.writable) return;
+    if (reads !== readsWhenArmed) return arm(reads - readsWhenArmed > BUSY_READS ? busyRecheckMs : delayMs); // still receiving
+    if (socket.bytesWritten === writtenAtRead) sendIgnore();
+  }
   const onData = (): void => {
+    reads++;
     writtenAtRead = socket.bytesWritten;
-    timer ??= setTimeout(check, delayMs).unref();
+    if (!timer) arm(delayMs);
   };
   const stop = (): void => {
     socket.off('data', onData);

@@ -8,6 +8,8 @@ import { startSshServer, type TestSshServer } from '../support/ssh-server';
 import { isState, openWs, sendAndReceive, startEchoServer, targetFor, waitForState, type EchoServer } from './helpers/engine';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** Long against the 5 ms between reads below, so a busy machine does not read a pause into the stream. */
+const DELAY_MS = 100;
 
 /** A connected pair of real TCP sockets on loopback. */
 async function socketPair(): Promise<{ ours: net.Socket; peer: net.Socket; close(): void }> {
@@ -22,14 +24,14 @@ async function socketPair(): Promise<{ ours: net.Socket; peer: net.Socket; close
 }
 
 describe('startAckNudges', () => {
-  it('sends one nudge after reads that no write follows, none when we write in time, none once stopped', async () => {
+  it('nudges once a read is followed by quiet: not when we answer, not while reads keep coming, not once stopped', async () => {
     const { ours, peer, close } = await socketPair();
     let nudges = 0;
-    const stop = startAckNudges(ours, () => nudges++, 30);
+    const stop = startAckNudges(ours, () => nudges++, DELAY_MS);
     try {
       peer.write('a');
       peer.write('b');
-      await sleep(100);
+      await sleep(3 * DELAY_MS);
       expect(nudges).toBe(1); // two reads within the delay: one nudge
 
       await new Promise<void>((resolve) => {
@@ -39,13 +41,21 @@ describe('startAckNudges', () => {
         });
         peer.write('request');
       });
-      await sleep(100);
+      await sleep(3 * DELAY_MS);
       expect(nudges).toBe(1);
+
+      // A steady stream of reads: no nudge while it flows, one when it stops.
+      const stream = setInterval(() => peer.write('tick'), 5);
+      await sleep(4 * DELAY_MS);
+      expect(nudges).toBe(1);
+      clearInterval(stream);
+      await sleep(3 * DELAY_MS);
+      expect(nudges).toBe(2);
 
       stop();
       peer.write('after stop');
-      await sleep(100);
-      expect(nudges).toBe(1);
+      await sleep(3 * DELAY_MS);
+      expect(nudges).toBe(2);
     } finally {
       close();
     }
