@@ -1,6 +1,7 @@
 // Chat: from the model server's first token to a WebChat client's first `delta`, with the gateway
-// reached directly, through OpenSSH `ssh -N -L`, through our in-process engine (as the desktop runs it,
-// tunnel and client in one process) and through the `clawdbot tunnel` CLI, all to the same loopback sshd.
+// reached directly, through OpenSSH `ssh -N -L`, through our in-process engine (as the desktop runs it:
+// tunnel and client in one process, the WebSocket over an SSH channel) and through the `clawdbot tunnel`
+// CLI, all to the same loopback sshd.
 
 import { join } from 'node:path';
 import { Tunnel } from '../../src/tunnel/supervisor';
@@ -12,6 +13,7 @@ import { gatewayDirs, startBenchGateway } from '../lib/gateway-process';
 import { freePort, start, waitForPort, type Child } from '../lib/proc';
 import { cliTunnelArgs, engineTarget, loopbackSshd, sshForwardArgs } from '../lib/ssh-target';
 import { median, percentile, row, type Row } from '../lib/stats';
+import type { Endpoint } from '../lib/ws-measure';
 
 const TOKEN = 'bench-chat-token-0123456789';
 const CHATS = 20;
@@ -39,7 +41,8 @@ export async function chatGroup(ctx: GroupContext): Promise<Row[]> {
     await tunnel.start();
     await new Promise<void>((resolve) => (tunnel?.state.state === 'ready' ? resolve() : tunnel?.on('state', (s) => s.state === 'ready' && resolve())));
 
-    const paths: Record<string, string> = { direct: gw.url, ssh: `ws://127.0.0.1:${sshPort}`, engine: tunnel.url as string, cli: `ws://127.0.0.1:${cliPort}` };
+    const engine = tunnel;
+    const paths: Record<string, Endpoint> = { direct: gw.url, ssh: `ws://127.0.0.1:${sshPort}`, engine: { url: gw.url, openStream: () => engine.openStream() }, cli: `ws://127.0.0.1:${cliPort}` };
     // Chats run one at a time: once one has ended, the model's latest first-token line is its own.
     const lastFirstToken = (): number | undefined => [...model.output().matchAll(/^first-token (\S+)$/gm)].map((m) => Number(m[1])).pop();
     const latency: Record<string, number[]> = {};
@@ -61,7 +64,7 @@ export async function chatGroup(ctx: GroupContext): Promise<Row[]> {
     return [
       row(G, { metric: 'model first token → WebChat first delta, direct (no tunnel)', ours: p('direct').p50, unit: 'ms', note: note('direct') }),
       row(G, { metric: 'first token → first delta, `ssh -N -L`', ours: p('ssh').p50, unit: 'ms', note: note('ssh') }),
-      row(G, { metric: 'first token → first delta, in-process engine vs ssh', ours: p('engine').p50, reference: p('ssh').p50, unit: 'ms', note: `${note('engine')}; tunnel and client in one process, as in the desktop` }),
+      row(G, { metric: 'first token → first delta, in-process engine vs ssh', ours: p('engine').p50, reference: p('ssh').p50, unit: 'ms', note: `${note('engine')}; tunnel and client in one process, over an SSH channel, as in the desktop` }),
       row(G, { metric: 'first token → first delta, `clawdbot tunnel` vs ssh', ours: p('cli').p50, reference: p('ssh').p50, unit: 'ms', note: note('cli') }),
     ];
   } finally {

@@ -3,11 +3,20 @@
 
 import { randomUUID } from 'node:crypto';
 import type { GatewayClient } from '../../src/client/gateway-client';
-import { createNodeGatewayClient } from '../../src/client/node';
+import { createNodeGatewayClient, streamWebSocketFactory } from '../../src/client/node';
 import { wallMs } from './stats';
+import type { Endpoint } from './ws-measure';
 
-export async function webchatClient(url: string, token: string): Promise<GatewayClient> {
-  const client = createNodeGatewayClient({ url, token, clientId: 'webchat', clientMode: 'webchat', connectTimeoutMs: 10_000, requestTimeoutMs: 30_000 });
+export async function webchatClient(endpoint: Endpoint, token: string): Promise<GatewayClient> {
+  const client = createNodeGatewayClient({
+    url: typeof endpoint === 'string' ? endpoint : endpoint.url,
+    ...(typeof endpoint === 'string' ? {} : { createWebSocket: streamWebSocketFactory(endpoint.openStream) }),
+    token,
+    clientId: 'webchat',
+    clientMode: 'webchat',
+    connectTimeoutMs: 10_000,
+    requestTimeoutMs: 30_000,
+  });
   await client.connect();
   return client;
 }

@@ -44,6 +44,8 @@ export async function loadTs(entry) {
     define: { __CLAWDBOT_VERSION__: JSON.stringify(version) },
     logLevel: 'warning',
     plugins: [dirnamePlugin],
+    // As in the CLI bundle: code that loads CommonJS parts with require() (the ssh2 loader) finds it.
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   });
   return import(pathToFileURL(join(outdir, `${name}.mjs`)).href);
 }

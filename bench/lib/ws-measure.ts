@@ -1,11 +1,28 @@
 // WebSocket measurements against an echo server: round trips, echo throughput, time to first echo.
 
-import WebSocket from 'ws';
+import type { Duplex } from 'node:stream';
+import WebSocket, { type ClientOptions } from 'ws';
 import { percentile } from './stats';
 
-export function openWs(url: string, timeoutMs = 5000): Promise<WebSocket> {
+/** A WebSocket URL, or one reached over streams a tunnel opens in this process (as the desktop does). */
+export type Endpoint = string | { url: string; openStream: () => Promise<Duplex> };
+
+function overStreams(openStream: () => Promise<Duplex>): ClientOptions['createConnection'] {
+  const create = (_options: unknown, done: (err: Error | null, stream?: Duplex) => void): undefined => {
+    openStream().then((s) => done(null, s), (err: Error) => done(err));
+    return undefined;
+  };
+  return create as unknown as ClientOptions['createConnection'];
+}
+
+export function openWs(endpoint: Endpoint, timeoutMs = 5000): Promise<WebSocket> {
+  const url = typeof endpoint === 'string' ? endpoint : endpoint.url;
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { perMessageDeflate: false, maxPayload: 64 * 1024 * 1024 });
+    const ws = new WebSocket(url, {
+      perMessageDeflate: false,
+      maxPayload: 64 * 1024 * 1024,
+      ...(typeof endpoint === 'string' ? {} : { createConnection: overStreams(endpoint.openStream) }),
+    });
     const timer = setTimeout(() => {
       ws.terminate();
       reject(new Error(`no WebSocket open on ${url} within ${timeoutMs} ms`));
@@ -35,8 +52,8 @@ export interface RttResult {
 }
 
 /** Sequential round trips of a small text message (after a warm-up). */
-export async function roundTrips(url: string, count: number, warmup = 200): Promise<RttResult> {
-  const ws = await openWs(url);
+export async function roundTrips(endpoint: Endpoint, count: number, warmup = 200): Promise<RttResult> {
+  const ws = await openWs(endpoint);
   const msg = 'x'.repeat(64);
   for (let i = 0; i < warmup; i++) await echoOnce(ws, msg);
   const samples: number[] = [];
@@ -50,8 +67,8 @@ export async function roundTrips(url: string, count: number, warmup = 200): Prom
 }
 
 /** MiB/s of payload echoed back, with up to `windowBytes` in flight. */
-export async function echoThroughput(url: string, totalBytes: number, chunkBytes = 64 * 1024, windowBytes = 2 * 1024 * 1024): Promise<number> {
-  const ws = await openWs(url);
+export async function echoThroughput(endpoint: Endpoint, totalBytes: number, chunkBytes = 64 * 1024, windowBytes = 2 * 1024 * 1024): Promise<number> {
+  const ws = await openWs(endpoint);
   const chunk = Buffer.alloc(chunkBytes, 7);
   const total = Math.ceil(totalBytes / chunkBytes);
   let sent = 0;
