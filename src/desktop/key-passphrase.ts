@@ -1,6 +1,8 @@
-// Answers the tunnel's passphrase callback with the passphrase stored for the configured identity file,
-// and explains a login that failed because of it. The stored passphrase is offered once per login: a
-// second ask means it was wrong, and asking again would only repeat the same wrong answer.
+// Answers the tunnel's passphrase callback with the stored key passphrase, and explains a login that
+// failed because of it. With an identity file in Settings the passphrase is that key's; without one it
+// unlocks whichever encrypted key the SSH config offers (~/.ssh/id_ed25519 and the like; unlocking is
+// local, nothing is sent). It is offered once per key and login: a second ask means it was wrong, and
+// asking again would only repeat the same wrong answer.
 
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -28,7 +30,7 @@ export class KeyPassphraseAnswer {
   readonly callbacks: AuthCallbacks = { passphrase: async (request) => this.answer(request) };
 
   private answer(request: PassphraseRequest): string | null {
-    if (!this.identityFile || absolute(request.path, this.env) !== absolute(this.identityFile, this.env)) return null;
+    if (this.identityFile && absolute(request.path, this.env) !== absolute(this.identityFile, this.env)) return null;
     if (request.attempt > 1) {
       this.problem = { path: request.path, kind: 'wrong' };
       return null;

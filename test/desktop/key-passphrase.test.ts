@@ -98,6 +98,28 @@ describe('SSH key passphrase', () => {
     for (const file of files) expect(readFileSync(file, 'utf8'), file).not.toContain(PASSPHRASE);
   });
 
+  it('unlocks an encrypted default key (~/.ssh/id_ed25519) when Settings name no identity file', async () => {
+    remoteGateway = await startGateway();
+    t = tempEnv({ CLAWDBOT_GATEWAY_PORT: String(await freePort()) });
+    mkdirSync(join(t.home, '.ssh'), { recursive: true, mode: 0o700 });
+    const key = encryptedKey(t.root);
+    writeFileSync(join(t.home, '.ssh', 'id_ed25519'), readFileSync(key.path), { mode: 0o600 });
+    ssh = await startSshServer({ authorizedKeys: [key.publicKey] });
+    const knownHosts = join(t.root, 'known_hosts');
+    writeFileSync(knownHosts, `${ssh.knownHostsLine()}\n`);
+    core = testCore(t);
+    await core.call('saveSettings', {
+      remote: { target: `tester@127.0.0.1:${ssh.port}`, knownHostsFile: knownHosts, hostKeyPolicy: 'yes', remotePort: remoteGateway.port, localPort: await freePort() },
+      gatewayToken: remoteGateway.token as string,
+    });
+    await core.call('setMode', { mode: 'remote' });
+    const missing = await waitForState(core, (s) => s.phase === 'failed', 'failed without the passphrase');
+    expect(missing.lastError?.hint).toContain(`${join(t.home, '.ssh', 'id_ed25519')} is encrypted: enter its passphrase in Settings`);
+    await core.call('saveSettings', { keyPassphrase: PASSPHRASE });
+    await waitForState(core, isHealthy, 'healthy with the passphrase');
+    expect(ssh.logins).toContain('tester');
+  });
+
   it('is cleared with null', async () => {
     t = tempEnv();
     core = testCore(t);
@@ -121,6 +143,14 @@ describe('KeyPassphraseAnswer', () => {
     expect(await ask({ path: '/home/alice/.ssh/id_box', attempt: 2, hop: 'a@b:22' })).toBeNull();
     expect(answer.explain(refused).hint).toBe('The passphrase for /home/alice/.ssh/id_box is wrong: enter it again in Settings (Key passphrase).');
     expect(answer.explain({ ...refused, errorClass: 'TcpFailed' }).hint).toBe('ssh-add it');
+  });
+
+  it('without an identity file in Settings, unlocks the encrypted key the SSH config offers', async () => {
+    const answer = new KeyPassphraseAnswer('', env, () => PASSPHRASE);
+    const ask = answer.callbacks.passphrase as NonNullable<KeyPassphraseAnswer['callbacks']['passphrase']>;
+    expect(await ask({ path: '/home/alice/.ssh/id_ed25519', attempt: 1, hop: 'a@b:22' })).toBe(PASSPHRASE);
+    expect(await ask({ path: '/home/alice/.ssh/id_ed25519', attempt: 2, hop: 'a@b:22' })).toBeNull();
+    expect(answer.explain(refused).hint).toBe('The passphrase for /home/alice/.ssh/id_ed25519 is wrong: enter it again in Settings (Key passphrase).');
   });
 
   it('without a stored passphrase, says where to enter it', async () => {
