@@ -7,9 +7,9 @@
 // disappeared is not followed (a truncated or partly rewritten file must not switch the app off or
 // wipe its secrets); and a file that does not parse is never adopted. The remote token and password
 // become the app's secrets, the SSH target and identity file its remote settings. gateway.remote.url
-// is not taken: in the app it is always the tunnel's own local end. Changes made while the app is not
-// running are not replayed: on start the app's saved mode wins and is written back (only a first run
-// takes the file's, see core.ts).
+// is not taken: in the app it is always the tunnel's own local end. Changes made while the app was not
+// running are adopted the same way at the next start, measured against what the app last saw of the
+// file (config-watcher.ts); a first run takes the file's mode and remote settings (core.ts).
 
 import { parseSettingsPatch, type SettingsPatch } from '../shared/settings';
 import type { ConfigChange } from './config-watcher';

@@ -7,6 +7,10 @@
 // baseline is read when the watcher is made). The file is small; reading it every couple of seconds
 // costs nothing. The app's own writes become the baseline as they happen (ownWrite), so they are
 // never reported, and a poll can never see them as news.
+//
+// The baseline outlives the app (`memory`: the file's hash and its non-secret values, never a token or
+// password), so a change made while the app was not running is reported once at the next start
+// (changedWhileAway), measured against what the app last saw rather than against its own settings.
 
 import { readConfigFile, type ConfigFileSnapshot } from '../config/file';
 import { configViewOf, type ConfigView } from './config-sync';
@@ -15,6 +19,23 @@ import { configViewOf, type ConfigView } from './config-sync';
 export type ConfigChange = Partial<Omit<ConfigView, 'port'>>;
 
 const FOLLOWED = ['mode', 'remoteToken', 'remotePassword', 'remoteSshTarget', 'remoteSshIdentity'] as const;
+const SECRET_KEYS = new Set<string>(['remoteToken', 'remotePassword']);
+
+/** What the app last saw of the file, kept across runs: its hash and its followed non-secret values. */
+export interface SeenConfig {
+  hash: string;
+  values: Partial<Pick<ConfigView, 'mode' | 'remoteSshTarget' | 'remoteSshIdentity'>>;
+}
+
+export interface SeenConfigMemory {
+  load(): unknown;
+  save(seen: SeenConfig): void;
+}
+
+function asSeenConfig(value: unknown): SeenConfig | undefined {
+  const v = value as Partial<SeenConfig> | null | undefined;
+  return v && typeof v.hash === 'string' && typeof v.values === 'object' && v.values !== null ? (v as SeenConfig) : undefined;
+}
 
 export interface ConfigWatcherEvents {
   onChange(change: ConfigChange): void;
@@ -28,16 +49,34 @@ export class ConfigWatcher {
   private seen: ConfigView;
   private parseError: string | null;
   private timer: NodeJS.Timeout | undefined;
+  private readonly awayChange: ConfigChange = {};
 
   constructor(
     private readonly path: string,
     private readonly pollMs: number,
     private readonly events: ConfigWatcherEvents,
+    private readonly memory?: SeenConfigMemory,
   ) {
     const snapshot = readConfigFile(path);
     this.seenHash = snapshot.hash;
     this.seen = configViewOf(snapshot.parsed ?? {});
     this.parseError = snapshot.parseError ?? null;
+    const before = asSeenConfig(memory?.load());
+    if (before && before.hash !== snapshot.hash && snapshot.parsed && snapshot.raw.trim() !== '') {
+      for (const key of FOLLOWED) {
+        const value = this.seen[key];
+        // Secrets are not remembered: a token or password in a changed file is reported, and the
+        // follower adopts it only where it differs from the app's own.
+        const changed = SECRET_KEYS.has(key) || value !== before.values[key as keyof SeenConfig['values']];
+        if (value !== undefined && changed) Object.assign(this.awayChange, { [key]: value });
+      }
+    }
+    if (snapshot.parsed) this.remember();
+  }
+
+  /** What another program changed in the file while the app was not running (empty on a first run). */
+  changedWhileAway(): ConfigChange {
+    return { ...this.awayChange };
   }
 
   start(): void {
@@ -56,6 +95,7 @@ export class ConfigWatcher {
     this.seenHash = written.hash;
     if (!written.parsed) return;
     this.seen = configViewOf(written.parsed);
+    this.remember();
     this.setParseError(null);
   }
 
@@ -79,12 +119,18 @@ export class ConfigWatcher {
     if (snapshot.raw.trim() === '') return;
     const previous = this.seen;
     this.seen = configViewOf(snapshot.parsed);
+    this.remember();
     const change: ConfigChange = {};
     for (const key of FOLLOWED) {
       const value = this.seen[key];
       if (value !== undefined && value !== previous[key]) Object.assign(change, { [key]: value });
     }
     if (Object.keys(change).length > 0) this.events.onChange(change);
+  }
+
+  private remember(): void {
+    const { mode, remoteSshTarget, remoteSshIdentity } = this.seen;
+    this.memory?.save({ hash: this.seenHash, values: { ...(mode ? { mode } : {}), ...(remoteSshTarget ? { remoteSshTarget } : {}), ...(remoteSshIdentity ? { remoteSshIdentity } : {}) } });
   }
 
   private setParseError(error: string | null): void {

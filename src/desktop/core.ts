@@ -95,7 +95,13 @@ export function createDesktopCore(ports: DesktopPorts, options: DesktopCoreOptio
     state.update({ warnings: [...warnings] });
   };
   state.update({ warnings: [...warnings] });
-  const configWatcher = new ConfigWatcher(configPath, timing.configPollMs, { onChange: followConfigFile, onParseError: setConfigWarning });
+  const configWatcher = new ConfigWatcher(
+    configPath,
+    timing.configPollMs,
+    { onChange: followConfigFile, onParseError: setConfigWarning },
+    { load: () => ports.store.get(STORE_KEYS.configFileSeen), save: (seen) => ports.store.set(STORE_KEYS.configFileSeen, seen) },
+  );
+  if (!firstRun) adoptChangesMadeWhileAway();
 
   const sessionOptions = {
     reconnect: { initialMs: timing.reconnectInitialMs, maxMs: timing.reconnectMaxMs },
@@ -133,6 +139,21 @@ export function createDesktopCore(ports: DesktopPorts, options: DesktopCoreOptio
       log('info', `the config file was changed outside the app; adopting ${describeConfigPatch(patch)}`);
       await applySettings(patch, 'the config file was changed outside the app');
     }).catch((err: unknown) => log('error', `adopting the config file change failed: ${err instanceof Error ? err.message : String(err)}`));
+  }
+
+  /** At start: what the CLI (or an editor) changed in the config file while the app was not running. */
+  function adoptChangesMadeWhileAway(): void {
+    let patch: SettingsPatch;
+    try {
+      patch = patchForConfigChange(configWatcher.changedWhileAway(), settings);
+    } catch (err) {
+      setConfigWarning(`${configPath}: ${err instanceof Error ? err.message : String(err)}`);
+      return;
+    }
+    if (Object.keys(patch).length === 0) return;
+    log('info', `the config file was changed while the app was not running; adopting ${describeConfigPatch(patch)}`);
+    settings.apply(patch);
+    hideSecrets();
   }
 
   /** First run: take what the CLI already configured (mode, remote token, SSH target). */

@@ -25,6 +25,8 @@ export const ENCRYPTED_SECRETS_FILE_NAME = 'secrets-safestorage';
 export const STORE_KEYS = {
   version: 'settingsVersion',
   settings: 'settings',
+  /** What the app last saw of the Clawdbot config file (config-watcher.ts): its hash and non-secret values. */
+  configFileSeen: 'configFileSeen',
 } as const;
 
 export const SECRET_NAMES = {

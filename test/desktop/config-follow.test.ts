@@ -6,9 +6,11 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import JSON5 from 'json5';
 import { afterEach, describe, expect, it } from 'vitest';
+import { readConfigFile } from '../../src/config/file';
 import { createFileSecretStore } from '../../src/desktop/node-secret-store';
 import type { DesktopCore } from '../../src/desktop/ports';
-import { SECRET_NAMES } from '../../src/desktop/settings-schema';
+import { createNodeKeyValueStore } from '../../src/desktop/node-settings-store';
+import { SECRET_NAMES, STORE_KEYS } from '../../src/desktop/settings-schema';
 import { freePort, isHealthy, tempEnv, testCore, waitForState, waitUntil, type TempEnv } from './helpers';
 
 let t: TempEnv | undefined;
@@ -98,5 +100,50 @@ describe('config file sync, two-way', () => {
     const unusable = await waitForState(c, (s) => s.warnings.some((w) => w.includes('was not adopted')), 'the unusable value warning');
     expect(unusable.warnings.find((w) => w.includes('was not adopted'))).toContain(`${t.configPath}: remote.target must be an SSH alias`);
     expect((await c.call('getSettings', undefined)).remote.target).toBe('');
+  });
+});
+
+describe('config file changes made while the app was not running', () => {
+  it('are adopted at the next start, measured against what the app last saw', async () => {
+    const closedSshPort = await freePort();
+    t = tempEnv({ CLAWDBOT_GATEWAY_PORT: String(await freePort()) });
+    const env = t;
+    core = testCore(t, { autoStart: false, timing: { configPollMs: 25 } });
+    await core.call('saveSettings', { remote: { localPort: await freePort(), remotePort: closedSshPort }, gatewayToken: 'app-token' });
+    cliWrites(t.configPath, { gateway: {}, agents: { defaults: {} } });
+    const file = t.configPath;
+    const seenHash = (): unknown => (createNodeKeyValueStore(env.stateDir).get(STORE_KEYS.configFileSeen) as { hash?: string } | undefined)?.hash;
+    await waitUntil(() => seenHash() === readConfigFile(file).hash, 'the app saw the file');
+    await core.shutdown();
+
+    // While the app is closed, the CLI switches to remote mode over SSH with its own token.
+    cliEdits(t.configPath, (c) => {
+      c.gateway.mode = 'remote';
+      c.gateway.remote = { url: 'ws://127.0.0.1:1', token: 'cli-token-away', sshTarget: `nobody@127.0.0.1:${closedSshPort}` };
+    });
+    core = testCore(t, { autoStart: false });
+    expect(await core.call('getSettings', undefined)).toMatchObject({ mode: 'remote', remote: { target: `nobody@127.0.0.1:${closedSshPort}` } });
+    expect(storedToken(t)).toBe('cli-token-away');
+    expect(JSON.stringify(await core.call('getLogs', { limit: 200 }))).toContain('changed while the app was not running');
+    await core.shutdown();
+
+    // An unrelated edit while away (the file still says remote): nothing to adopt, the app's own choice stays.
+    core = testCore(t, { autoStart: false });
+    await core.call('saveSettings', { mode: 'unconfigured' });
+    await core.shutdown();
+    cliEdits(t.configPath, (c) => Object.assign(c, { agents: { defaults: { model: { primary: 'a/b' } } } }));
+    core = testCore(t, { autoStart: false });
+    expect((await core.call('getSettings', undefined)).mode).toBe('unconfigured');
+  });
+
+  it('are not replayed without a memory of the file (an app from before this feature): the saved mode wins', async () => {
+    t = tempEnv();
+    core = testCore(t, { autoStart: false });
+    await core.call('saveSettings', { mode: 'unconfigured' });
+    await core.shutdown();
+    createNodeKeyValueStore(t.stateDir).delete(STORE_KEYS.configFileSeen);
+    cliWrites(t.configPath, { gateway: { mode: 'local' } });
+    core = testCore(t, { autoStart: false });
+    expect((await core.call('getSettings', undefined)).mode).toBe('unconfigured');
   });
 });
