@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type RunningGateway } from '../support/gateway';
 
-function get(port: number, path: string, method = 'GET'): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+function get(port: number, path: string, method = 'GET', headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   return new Promise((resolve, reject) => {
     // A raw path (no URL normalization by the client), so traversal attempts reach the server as sent.
-    const req = request({ host: '127.0.0.1', port, path, method }, (res) => {
+    const req = request({ host: '127.0.0.1', port, path, method, headers }, (res) => {
       let body = '';
       res.on('data', (d: Buffer) => (body += d.toString()));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
@@ -65,6 +65,22 @@ describe('Control UI over HTTP', () => {
     expect(js.status).toBe(200);
     expect(js.headers['content-type']).toBe('text/javascript; charset=utf-8');
     expect((await get(gw.port, '/assets/missing.js')).status).toBe(404);
+  });
+
+  it('answers a revalidation with 304 while the file is unchanged, and with the new file once it changed', async () => {
+    const first = await get(gw.port, '/assets/app.js');
+    const etag = first.headers.etag as string;
+    expect(etag).toMatch(/^W\/"[0-9a-f]+-[0-9a-f]+"$/);
+    expect(first.headers['cache-control']).toBe('no-cache');
+    const again = await get(gw.port, '/assets/app.js', 'GET', { 'If-None-Match': etag });
+    expect(again.status).toBe(304);
+    expect(again.body).toBe('');
+    expect(again.headers['content-security-policy']).toContain("default-src 'self'");
+    writeFileSync(join(root, 'renderer', 'assets', 'app.js'), 'console.log("a new build")');
+    const changed = await get(gw.port, '/assets/app.js', 'GET', { 'If-None-Match': etag });
+    expect(changed.status).toBe(200);
+    expect(changed.body).toBe('console.log("a new build")');
+    expect(changed.headers.etag).not.toBe(etag);
   });
 
   it('never serves anything outside the UI folder', async () => {

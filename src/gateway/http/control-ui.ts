@@ -100,8 +100,15 @@ export function createControlUiHandler(opts: ControlUiOptions): (req: IncomingMe
       const file = isAsset ? join(dir, normalize(pathname)) : join(dir, 'index.html');
       if (!(await isFileInside(dir, file))) return send(res, 404, headers, 'Not Found\n', head);
       const real = await realpath(file);
-      const size = (await stat(real)).size;
-      res.writeHead(200, { ...headers, 'Content-Type': CONTENT_TYPES[extname(real).toLowerCase()] ?? 'application/octet-stream', 'Content-Length': size });
+      const info = await stat(real);
+      // Revalidation (no-cache + ETag): a reload costs a 304, and the browser keeps the compiled
+      // JavaScript it cached with the file instead of downloading and compiling it again.
+      const etag = `W/"${info.size.toString(16)}-${Math.trunc(info.mtimeMs).toString(16)}"`;
+      if (req.headers['if-none-match'] === etag) {
+        res.writeHead(304, { ...headers, ETag: etag });
+        return res.end();
+      }
+      res.writeHead(200, { ...headers, 'Content-Type': CONTENT_TYPES[extname(real).toLowerCase()] ?? 'application/octet-stream', 'Content-Length': info.size, ETag: etag });
       if (head) return res.end();
       createReadStream(real)
         .on('error', () => res.destroy())
