@@ -33,8 +33,19 @@ if (existsSync('src/main/index.ts')) {
 if (existsSync('src/preload/index.ts')) {
   jobs.push(build({ ...common, entryPoints: { index: 'src/preload/index.ts' }, outdir: `${out}/preload`, outExtension: { '.js': '.cjs' }, platform: 'node', format: 'cjs', target: 'node22', external: ['electron'] }));
 }
+// The renderer's Markdown (markdown-it) is a script of its own, markdown.js, which app.js imports only
+// when it needs it (src/renderer/markdown/markdown-loader.ts). Two standalone bundles rather than
+// esbuild's code splitting, whose shared chunk app.js would have to fetch before it could start.
+const lazyMarkdown = {
+  name: 'lazy-markdown',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/render-markdown$/ }, (args) => (args.kind === 'dynamic-import' ? { path: './markdown.js', external: true } : undefined));
+  },
+};
 if (existsSync('src/renderer/index.tsx')) {
-  jobs.push(build({ ...common, entryPoints: { app: 'src/renderer/index.tsx' }, outdir: `${out}/renderer`, platform: 'browser', format: 'esm', target: 'chrome120', minify: true, jsx: 'automatic', define: { ...common.define, 'process.env.NODE_ENV': '"production"' } }));
+  const renderer = { ...common, outdir: `${out}/renderer`, platform: 'browser', format: 'esm', target: 'chrome120', minify: true, jsx: 'automatic', define: { ...common.define, 'process.env.NODE_ENV': '"production"' } };
+  jobs.push(build({ ...renderer, entryPoints: { app: 'src/renderer/index.tsx' }, plugins: [lazyMarkdown] }));
+  jobs.push(build({ ...renderer, entryPoints: { markdown: 'src/renderer/markdown/render-markdown.ts' } }));
 }
 try {
   await Promise.all(jobs);

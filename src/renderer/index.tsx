@@ -2,6 +2,7 @@
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { resolveDesktopApi } from './host/resolve-desktop-api';
+import { loadMarkdown } from './markdown/markdown-loader';
 import { createAppStore, type ViewId } from './store/app-store';
 import { StoreProvider } from './store/store-context';
 
@@ -21,6 +22,8 @@ async function main() {
     // The tray opens an already open window on another view by changing the hash.
     window.addEventListener('hashchange', () => store.getState().actions.showView(location.hash.slice(1) as ViewId));
     await store.getState().actions.start();
+    // Its own chunk, fetched once the window is up (or as soon as a reply needs it).
+    void loadMarkdown();
   } catch (err) {
     container.textContent = `Clawdbot could not start its window: ${err instanceof Error ? err.message : String(err)}`;
     container.setAttribute('role', 'alert');

@@ -2,6 +2,7 @@
 import { act } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { App } from '../../src/renderer/App';
+import { loadMarkdown } from '../../src/renderer/markdown/markdown-loader';
 import { createAppStore, type AppStore, type HostKind, type ViewId } from '../../src/renderer/store/app-store';
 import { StoreProvider } from '../../src/renderer/store/store-context';
 import { FakeDesktopApi } from './fake-desktop-api';
@@ -36,6 +37,7 @@ export interface Rendered {
 
 export async function renderApp(options: { api?: FakeDesktopApi; host?: HostKind; view?: ViewId } = {}): Promise<Rendered> {
   const api = options.api ?? new FakeDesktopApi();
+  await loadMarkdown(); // as in the app, which loads it while it connects (markdown-pending.test.tsx: before)
   const store = createAppStore(api, options.host ?? 'twin', options.view);
   const container = document.createElement('div');
   document.body.appendChild(container);

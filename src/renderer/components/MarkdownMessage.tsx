@@ -1,7 +1,7 @@
 // One rendered Markdown body. The HTML comes from markdown-it with html:false (raw HTML escaped), so
 // setting it is safe; copy buttons work by delegation because the CSP forbids inline handlers.
-import { useMemo, type MouseEvent } from 'react';
-import { renderMarkdown, renderSettledMarkdown } from '../markdown/render-markdown';
+import { useMemo, useSyncExternalStore, type MouseEvent } from 'react';
+import { markdownRenderers, onMarkdownLoaded } from '../markdown/markdown-loader';
 
 function onCopyClick(event: MouseEvent<HTMLDivElement>) {
   const button = (event.target as HTMLElement).closest('button.copy-code');
@@ -18,6 +18,9 @@ function onCopyClick(event: MouseEvent<HTMLDivElement>) {
 
 /** `streaming`: the text still grows, so its intermediate renderings are not worth keeping. */
 export function MarkdownMessage({ text, streaming }: { text: string; streaming: boolean }) {
-  const html = useMemo(() => (streaming ? renderMarkdown(text) : renderSettledMarkdown(text)), [text, streaming]);
+  const renderers = useSyncExternalStore(onMarkdownLoaded, markdownRenderers);
+  const html = useMemo(() => renderers && (streaming ? renderers.renderMarkdown(text) : renderers.renderSettledMarkdown(text)), [renderers, text, streaming]);
+  // Until markdown-it has loaded (the first moments after the page opened): the text as it is.
+  if (html === undefined) return <div className="markdown markdown-pending">{text}</div>;
   return <div className="markdown" onClick={onCopyClick} dangerouslySetInnerHTML={{ __html: html }} />;
 }

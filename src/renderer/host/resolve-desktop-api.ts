@@ -3,7 +3,7 @@
 // Control UI (a direct GatewayClient).
 import { createWsDesktopApi, type WsDesktopApiOptions } from '../../shared/desktop-api-ws-client';
 import type { DesktopApi } from '../../shared/desktop-api';
-import { openControlUi } from '../control-ui/open-control-ui';
+import { prepareControlUi } from '../control-ui/open-control-ui';
 import type { HostKind } from '../store/app-store';
 import { serverSniffer, type SniffableSocket } from './sniff-server';
 
@@ -34,9 +34,13 @@ export async function resolveDesktopApi(): Promise<ResolvedApi> {
   });
   // The twin answers this call (and the store reads the state anyway); a gateway has spoken first.
   twin.call('getState').catch(() => undefined);
+  // Meanwhile the Control UI's own connection starts, in case a gateway served the page.
+  const controlUi = prepareControlUi();
   if ((await sniffer.servedBy) === 'control-ui') {
     twin.close();
-    return { api: openControlUi(), host: 'control-ui' };
+    controlUi.confirm();
+    return { api: controlUi.api, host: 'control-ui' };
   }
+  controlUi.abandon();
   return { api: twin, host: 'twin', onAppLink: (listener) => twin.onConnection(listener) };
 }
