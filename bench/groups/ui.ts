@@ -16,7 +16,7 @@ import { gatewayDirs, startBenchGateway } from '../lib/gateway-process';
 import { median, percentile, row, type Row } from '../lib/stats';
 
 const TOKEN = 'bench-ui-token-0123456789';
-const LOADS = 7;
+const LOADS = 15;
 
 export async function uiGroup(ctx: GroupContext): Promise<Row[]> {
   const G = 'ui';
