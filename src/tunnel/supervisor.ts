@@ -427,8 +427,8 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
   /** Why a connection is turned away: the tunnel's own failure, or that it is not running. */
   private notForwarding(): ClawdbotError {
     const s = this.current;
+    if (!this.started || s.state === 'stopped') return new ClawdbotError('GatewayUnreachable', 'The SSH tunnel is not running.', 'Start the tunnel (remote mode) first.');
     if (s.state === 'failed' || s.state === 'reconnecting') return new ClawdbotError(s.errorClass, s.reason, s.state === 'failed' ? s.hint : 'The SSH tunnel is reconnecting; it retries by itself.');
-    if (s.state === 'stopped') return new ClawdbotError('GatewayUnreachable', 'The SSH tunnel is not running.', 'Start the tunnel (remote mode) first.');
     return new ClawdbotError('SshTimeout', 'The SSH session did not come up in time.', 'The tunnel keeps trying; check the SSH target if this persists.');
   }
 

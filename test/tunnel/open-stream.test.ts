@@ -96,6 +96,17 @@ describe('Tunnel.openStream', () => {
     expect((await rejection(t.openStream())).errorClass).toBe('RemoteGatewayDown');
   });
 
+  it('turns a waiting stream away as "not running" when the tunnel stops meanwhile', async () => {
+    const t = tunnel({ backoff: { initialMs: 5000, maxMs: 5000, jitter: 0 } });
+    await t.start();
+    await waitForState(t, isState('ready'));
+    server.dropSessions();
+    await waitForState(t, isState('reconnecting'));
+    const waiting = t.openStream();
+    await t.stop();
+    expect((await rejection(waiting)).message).toBe('The SSH tunnel is not running.');
+  });
+
   it('refuses once the tunnel is stopped, and the WebSocket reports why', async () => {
     const t = tunnel();
     await t.start();
