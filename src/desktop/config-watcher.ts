@@ -32,6 +32,21 @@ export interface SeenConfigMemory {
   save(seen: SeenConfig): void;
 }
 
+/**
+ * The followed values of `now` that differ from what the app last saw. Secrets are never remembered, so
+ * a token or password in a changed file always counts; the follower adopts it only where it differs
+ * from the app's own.
+ */
+function changedSince(before: SeenConfig, now: ConfigView): ConfigChange {
+  const change: ConfigChange = {};
+  for (const key of FOLLOWED) {
+    const value = now[key];
+    const changed = SECRET_KEYS.has(key) || value !== before.values[key as keyof SeenConfig['values']];
+    if (value !== undefined && changed) Object.assign(change, { [key]: value });
+  }
+  return change;
+}
+
 function asSeenConfig(value: unknown): SeenConfig | undefined {
   const v = value as Partial<SeenConfig> | null | undefined;
   return v && typeof v.hash === 'string' && typeof v.values === 'object' && v.values !== null ? (v as SeenConfig) : undefined;
@@ -49,7 +64,7 @@ export class ConfigWatcher {
   private seen: ConfigView;
   private parseError: string | null;
   private timer: NodeJS.Timeout | undefined;
-  private readonly awayChange: ConfigChange = {};
+  private awayChange: ConfigChange = {};
 
   constructor(
     private readonly path: string,
@@ -62,15 +77,7 @@ export class ConfigWatcher {
     this.seen = configViewOf(snapshot.parsed ?? {});
     this.parseError = snapshot.parseError ?? null;
     const before = asSeenConfig(memory?.load());
-    if (before && before.hash !== snapshot.hash && snapshot.parsed && snapshot.raw.trim() !== '') {
-      for (const key of FOLLOWED) {
-        const value = this.seen[key];
-        // Secrets are not remembered: a token or password in a changed file is reported, and the
-        // follower adopts it only where it differs from the app's own.
-        const changed = SECRET_KEYS.has(key) || value !== before.values[key as keyof SeenConfig['values']];
-        if (value !== undefined && changed) Object.assign(this.awayChange, { [key]: value });
-      }
-    }
+    if (before && before.hash !== snapshot.hash && snapshot.parsed && snapshot.raw.trim() !== '') this.awayChange = changedSince(before, this.seen);
     if (snapshot.parsed) this.remember();
   }
 
