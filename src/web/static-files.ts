@@ -1,10 +1,12 @@
 // Serves the built renderer (dist/renderer) read-only: only files inside that folder, never a listing,
 // 404 for anything else. The page carries a strict CSP and no Referer, so the token in its URL stays
-// on this machine.
+// on this machine. HTML pages get the twin's meta tag (src/shared/twin-marker.ts), which tells the
+// renderer it runs in the twin and not in a gateway's Control UI.
 
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
+import { TWIN_MARKER_TAG } from '../shared/twin-marker';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -22,7 +24,7 @@ const TYPES: Record<string, string> = {
 /** Used when the renderer ships no index.html of its own. */
 function fallbackIndex(root: string): string {
   const css = existsSync(join(root, 'app.css')) ? '<link rel="stylesheet" href="/app.css">' : '';
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Clawdbot</title>${css}</head><body><div id="root"></div><script type="module" src="/app.js"></script></body></html>`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8">${TWIN_MARKER_TAG}<meta name="viewport" content="width=device-width, initial-scale=1"><title>Clawdbot</title>${css}</head><body><div id="root"></div><script type="module" src="/app.js"></script></body></html>`;
 }
 
 export function securityHeaders(port: number): Record<string, string> {
@@ -56,8 +58,15 @@ export function serveStatic(root: string, req: IncomingMessage, res: ServerRespo
     return;
   }
   const type = TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
-  res.writeHead(200, { ...headers, 'Content-Type': type, 'Cache-Control': extname(file) === '.html' ? 'no-store' : 'no-cache' });
-  res.end(req.method === 'HEAD' ? undefined : readFileSync(file));
+  const html = extname(file).toLowerCase() === '.html';
+  const body = html ? Buffer.from(markAsTwin(readFileSync(file, 'utf8'))) : readFileSync(file);
+  res.writeHead(200, { ...headers, 'Content-Type': type, 'Cache-Control': html ? 'no-store' : 'no-cache', 'Content-Length': body.length });
+  res.end(req.method === 'HEAD' ? undefined : body);
+}
+
+/** The page with the twin's meta tag as the first thing in its head. */
+function markAsTwin(page: string): string {
+  return /<head[^>]*>/i.test(page) ? page.replace(/<head[^>]*>/i, (head) => `${head}${TWIN_MARKER_TAG}`) : `${TWIN_MARKER_TAG}${page}`;
 }
 
 /** The request's path, percent-decoded; null when it does not decode. */

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type RunningGateway } from '../support/gateway';
+import { TWIN_MARKER } from '../../src/shared/twin-marker';
 
 function get(port: number, path: string, method = 'GET', headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   return new Promise((resolve, reject) => {
@@ -52,6 +53,7 @@ describe('Control UI over HTTP', () => {
       const res = await get(gw.port, path);
       expect(res.status).toBe(200);
       expect(res.body).toContain('<title>ui</title>');
+      expect(res.body).not.toContain(TWIN_MARKER.name); // a gateway's page is the Control UI
       expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
       expect(res.headers['content-security-policy']).toContain("default-src 'self'");
       expect(res.headers['content-security-policy']).toContain(`connect-src 'self' ws://127.0.0.1:${gw.port}`);

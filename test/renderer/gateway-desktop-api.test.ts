@@ -5,7 +5,6 @@ import type { ConnectionState, GatewayClientEvents } from '../../src/client/gate
 import { GatewayError } from '../../src/client/errors';
 import { identifyHistory } from '../../src/renderer/control-ui/chat-ids';
 import { GatewayDesktopApi, type GatewayConnection } from '../../src/renderer/control-ui/gateway-desktop-api';
-import { serverSniffer, type SniffableSocket } from '../../src/renderer/host/sniff-server';
 import type { ChatUpdate, DesktopState } from '../../src/shared/desktop-api';
 import type { EventFrame, HelloOk } from '../../src/shared/protocol/frames';
 
@@ -168,30 +167,5 @@ describe('the Control UI DesktopApi', () => {
     // A gateway that records each entry's run: that wins over the order.
     const tagged = [entries[0]!, entries[1]!, { ...entries[4]!, runId: 'B' }].map((e, i) => (i < 2 ? { ...e, runId: sent[i]!.id } : e));
     expect(identifyHistory(tagged, sent).map((m) => m.id)).toEqual(['A', 'B', 'B:reply']);
-  });
-});
-
-describe('telling the twin from the gateway', () => {
-  /** A socket whose first news is `first` (a message), or a close when null. */
-  function sniffed(first: string | null) {
-    const listeners: Record<string, Array<(ev: { data: unknown }) => void>> = {};
-    const socket: SniffableSocket = {
-      addEventListener(type: string, listener: (ev: { data: unknown }) => void) {
-        (listeners[type] ??= []).push(listener);
-      },
-    };
-    const sniffer = serverSniffer();
-    sniffer.watch(socket);
-    for (const l of listeners[first === null ? 'close' : 'message'] ?? []) l({ data: first });
-    return sniffer.servedBy;
-  }
-
-  it('the gateway speaks first with connect.challenge', async () => {
-    expect(await sniffed('{"type":"event","event":"connect.challenge","payload":{"nonce":"n"}}')).toBe('control-ui');
-  });
-
-  it('the twin answers the DesktopApi call, or refuses the socket', async () => {
-    expect(await sniffed('{"id":"1","ok":true,"result":{}}')).toBe('twin');
-    expect(await sniffed(null)).toBe('twin');
   });
 });

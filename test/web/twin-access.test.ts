@@ -12,6 +12,7 @@ import WebSocket from 'ws';
 import { createWsDesktopApi, DesktopCallFailure } from '../../src/shared/desktop-api-ws-client';
 import type { DesktopState } from '../../src/shared/desktop-api';
 import { apiUrl, TwinClient } from './twin-client';
+import { TWIN_MARKER_TAG } from '../../src/shared/twin-marker';
 
 let t: TempEnv;
 let core: DesktopCore;
@@ -119,6 +120,7 @@ describe('the browser twin', () => {
     const index = await get('/?token=x');
     expect(index.status).toBe(200);
     expect(index.body).toContain('<title>Clawdbot</title>');
+    expect(index.body).toContain(TWIN_MARKER_TAG); // the renderer knows it runs in the twin
     expect(index.headers['content-security-policy']).toContain("default-src 'self'");
     expect(index.headers['referrer-policy']).toBe('no-referrer');
     expect((await get('/app.js')).status).toBe(200);

@@ -100,11 +100,6 @@ export class GatewayDesktopApi implements DesktopApi {
     });
   }
 
-  /** The page turned out not to be the Control UI: close the connection for good. */
-  dispose(): void {
-    void this.client.close();
-  }
-
   /** Without a token the gateway can only refuse this page: say what is missing instead of connecting. */
   waitForToken(): void {
     this.update({ phase: 'failed', gatewayConnected: false, statusText: `Disconnected: ${TOKEN_NEEDED.message}`, lastError: TOKEN_NEEDED });

@@ -1,13 +1,14 @@
-// Which DesktopApi this page runs with: Electron's preload exposes it as window.clawdbot; otherwise
-// the page came from the browser twin (DesktopApi over its WebSocket) or from the gateway's own
-// Control UI (a direct GatewayClient).
-import { createWsDesktopApi, type WsDesktopApiOptions } from '../../shared/desktop-api-ws-client';
+// Which DesktopApi this page runs with: Electron's preload exposes it as window.clawdbot; the browser
+// twin (`clawdbot ui`) marks the pages it serves with <meta name="clawdbot-host" content="twin"> and
+// is reached through its DesktopApi WebSocket; otherwise the gateway served the page (its Control UI)
+// and a direct GatewayClient is used. Knowing it from the page itself costs no probe, and the page
+// opens only the one WebSocket it needs (Chromium holds back a second one to the same server while
+// the first is opening: that cost the Control UI about 100 ms).
+import { createWsDesktopApi } from '../../shared/desktop-api-ws-client';
 import type { DesktopApi } from '../../shared/desktop-api';
-import { prepareControlUi } from '../control-ui/open-control-ui';
+import { openControlUi } from '../control-ui/open-control-ui';
+import { TWIN_MARKER } from '../../shared/twin-marker';
 import type { HostKind } from '../store/app-store';
-import { serverSniffer, type SniffableSocket } from './sniff-server';
-
-type TwinSocket = ReturnType<NonNullable<WsDesktopApiOptions['createSocket']>>;
 
 declare global {
   interface Window {
@@ -22,25 +23,13 @@ export interface ResolvedApi {
   onAppLink?: (listener: (up: boolean) => void) => () => void;
 }
 
+export function servedByTwin(doc: Document): boolean {
+  return doc.querySelector(`meta[name="${TWIN_MARKER.name}"]`)?.getAttribute('content') === TWIN_MARKER.content;
+}
+
 export async function resolveDesktopApi(): Promise<ResolvedApi> {
   if (window.clawdbot) return { api: window.clawdbot, host: 'electron' };
-  const sniffer = serverSniffer();
-  const twin = createWsDesktopApi({
-    createSocket: (url) => {
-      const socket = new WebSocket(url);
-      sniffer.watch(socket as SniffableSocket);
-      return socket as unknown as TwinSocket;
-    },
-  });
-  // The twin answers this call (and the store reads the state anyway); a gateway has spoken first.
-  twin.call('getState').catch(() => undefined);
-  // Meanwhile the Control UI's own connection starts, in case a gateway served the page.
-  const controlUi = prepareControlUi();
-  if ((await sniffer.servedBy) === 'control-ui') {
-    twin.close();
-    controlUi.confirm();
-    return { api: controlUi.api, host: 'control-ui' };
-  }
-  controlUi.abandon();
+  if (!servedByTwin(document)) return { api: openControlUi(), host: 'control-ui' };
+  const twin = createWsDesktopApi();
   return { api: twin, host: 'twin', onAppLink: (listener) => twin.onConnection(listener) };
 }
