@@ -27,8 +27,8 @@ describe.skipIf(missing)(`the renderer through the browser twin, local mode${mis
     // A reply worth a screenshot: Markdown with a list and a code block.
     model.set({ pieces: ['Hello from the mock model. ', 'Here is **Markdown**:\n\n', '- a list item\n- `inline code`\n\n', '```js\nconsole.log("hi");\n```\n'] });
     expect(await waitForStatus(page, /^Not configured/)).toMatch(/^Not configured/);
-    // The page also tried the Control UI's connection while finding out who served it; the twin's
-    // own token stays in the address, so a reload still works.
+    // The twin's own token stays in the address (only the Control UI moves its token out), so a
+    // reload still works.
     expect(page.url()).toBe(twin.url);
     await page.reload();
     expect(await waitForStatus(page, /^Not configured/)).toMatch(/^Not configured/);
