@@ -137,7 +137,7 @@ function localReply(core: ChatCore, respond: { ok(p: unknown): void }, ids: { ru
 
 async function statusText(core: ChatCore, key: string): Promise<string> {
   const entry = core.store.get(key);
-  const lines = await core.store.lines(key);
+  const lines = await core.store.allLines(key);
   const ref = primaryModelRef(core.deps.getConfig());
   const words = lines.reduce((n, l) => n + messageText(l.message).split(/\s+/).filter(Boolean).length, 0);
   return [

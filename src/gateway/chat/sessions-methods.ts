@@ -36,13 +36,16 @@ export function sessionsMethods(core: ChatCore): MethodTable<unknown> {
       for (const { key, entry } of rows) {
         const row: Record<string, unknown> = sessionRow(key, entry);
         if (params.includeDerivedTitles || params.includeLastMessage) {
-          const lines = await store.lines(key);
           if (params.includeDerivedTitles) {
-            const firstUser = lines.find((l) => l.message.role === 'user');
+            // The title is the conversation's first question: from the start of the file, not the cached tail.
+            const firstUser = (await store.firstLines(key, 20)).find((l) => l.message.role === 'user');
             if (firstUser) row.derivedTitle = clip(messageText(firstUser.message), 60);
           }
-          const last = lines[lines.length - 1];
-          if (params.includeLastMessage && last) row.lastMessagePreview = clip(messageText(last.message), 120);
+          if (params.includeLastMessage) {
+            const lines = await store.lines(key);
+            const last = lines[lines.length - 1];
+            if (last) row.lastMessagePreview = clip(messageText(last.message), 120);
+          }
         }
         sessions.push(row);
       }

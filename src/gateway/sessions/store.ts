@@ -1,9 +1,11 @@
 // The session store of the main agent: `sessions.json` (key → entry) plus one transcript per session.
 // The index is written atomically (temp + rename); when it is missing entries or damaged it is
 // reconciled with, or rebuilt from, the transcript headers, which carry the session key.
-// Transcripts are loaded lazily, cached in memory, and appended through one queue per session. The
-// cache is bounded (an LRU by sessions and by message lines): a transcript not used recently is dropped
-// once it is idle and read from disk again when needed.
+// Transcripts are loaded lazily, cached in memory, and appended through one queue per session. Only a
+// transcript's last TRANSCRIPT_TAIL_MESSAGES messages are read and kept (what history, previews and
+// the model's context can use), so neither loading nor memory grows with a session's age. The cache
+// is bounded (an LRU by sessions and by message lines): a transcript not used recently is dropped once
+// it is idle and read from disk again when needed.
 
 import { randomUUID } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync } from 'node:fs';
@@ -12,7 +14,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../../config/file';
 import type { Logger } from '../methods/types';
 import {
-  appendDurably, readHeaderSync, readTranscript, repairTail, serializeLine, transcriptPath, withRunId,
+  appendDurably, readHeaderSync, readTranscript, readTranscriptHead, readTranscriptTail, repairTail, serializeLine, transcriptPath, withRunId,
   type MessageLine, type TranscriptMessage,
 } from './transcript';
 
@@ -55,6 +57,9 @@ export interface TranscriptCacheLimits {
 }
 
 export const DEFAULT_TRANSCRIPT_CACHE: TranscriptCacheLimits = { maxSessions: 32, maxLines: 5_000 };
+
+/** Messages kept per transcript: chat.history's largest limit (chat/history.ts MAX_HISTORY_LIMIT). */
+export const TRANSCRIPT_TAIL_MESSAGES = 1_000;
 
 interface LoadedTranscript {
   lines: MessageLine[];
@@ -168,13 +173,13 @@ export class SessionStore {
     this.scheduleIndexWrite();
   }
 
-  /** The session's messages (oldest first), with their run ids. */
+  /** The session's last TRANSCRIPT_TAIL_MESSAGES messages (oldest first), with their run ids. */
   async lines(key: string): Promise<MessageLine[]> {
     const entry = this.entries.get(key);
     if (!entry) return [];
     return this.using(key, entry.sessionId, async (loaded) => {
       await loaded.queue;
-      return loaded.lines.slice();
+      return loaded.lines.slice(-TRANSCRIPT_TAIL_MESSAGES);
     });
   }
 
@@ -192,11 +197,27 @@ export class SessionStore {
       const write = loaded.queue.then(async () => {
         await appendDurably(path, serializeLine(line));
         loaded.lines.push(line);
+        // Trimmed now and then rather than on every append (a splice moves the whole array).
+        if (loaded.lines.length > TRANSCRIPT_TAIL_MESSAGES * 1.25) loaded.lines.splice(0, loaded.lines.length - TRANSCRIPT_TAIL_MESSAGES);
       });
       loaded.queue = write.catch(() => {});
       await write;
     });
     this.touch(key, () => {});
+  }
+
+  /** The session's first messages (up to `max`), from the start of its file (a title, say). */
+  async firstLines(key: string, max: number): Promise<MessageLine[]> {
+    const entry = this.entries.get(key);
+    if (!entry) return [];
+    return (await readTranscriptHead(transcriptPath(this.dir, entry.sessionId), max)).lines;
+  }
+
+  /** Every message of the session, read from its whole file: for /status, never for a turn. */
+  async allLines(key: string): Promise<MessageLine[]> {
+    const entry = this.entries.get(key);
+    if (!entry) return [];
+    return (await readTranscript(transcriptPath(this.dir, entry.sessionId))).lines;
   }
 
   /** How many transcripts and message lines are held in memory (loaded ones only). */
@@ -256,7 +277,7 @@ export class SessionStore {
 
   private async loadTranscript(key: string, sessionId: string): Promise<LoadedTranscript> {
     const path = transcriptPath(this.dir, sessionId);
-    const contents = await readTranscript(path);
+    const contents = await readTranscriptTail(path, TRANSCRIPT_TAIL_MESSAGES);
     if (contents.tornBytes > 0) {
       this.log.warn('transcript: skipped a torn last line (the gateway stopped mid-write)', { sessionKey: key, file: path, bytes: contents.tornBytes });
     }

@@ -108,6 +108,88 @@ function isMessage(v: unknown): v is TranscriptMessage {
   return (m.role === 'user' || m.role === 'assistant') && Array.isArray(m.content);
 }
 
+/** Bytes read per step when reading a transcript from its end. */
+const TAIL_CHUNK_BYTES = 64 * 1024;
+
+/**
+ * The last `maxMessages` messages of a transcript, read from the end of the file: the cost of loading
+ * a session does not grow with its age. Torn-tail detection and cleanLength are as for the whole file;
+ * `skipped` counts only the part read; the header comes from the file's first line.
+ */
+export async function readTranscriptTail(path: string, maxMessages: number): Promise<TranscriptContents> {
+  let fh;
+  try {
+    fh = await open(path, 'r');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return parseTranscript('');
+    throw err;
+  }
+  try {
+    const size = (await fh.stat()).size;
+    const chunks: Buffer[] = [];
+    let start = size;
+    let newlines = 0;
+    // Enough whole lines for maxMessages messages, with room for a header and lines that do not parse.
+    while (start > 0 && newlines <= maxMessages + 1) {
+      const length = Math.min(TAIL_CHUNK_BYTES, start);
+      start -= length;
+      const chunk = Buffer.alloc(length);
+      const { bytesRead } = await fh.read(chunk, 0, length, start);
+      chunks.unshift(chunk.subarray(0, bytesRead));
+      for (let i = 0; i < bytesRead; i++) if (chunk[i] === 10) newlines++;
+    }
+    let data = Buffer.concat(chunks);
+    if (start > 0) {
+      // Started inside a line: begin after its end (so the text is cut at a line, never inside a character).
+      const skip = data.indexOf(10) + 1;
+      data = data.subarray(skip);
+      start += skip;
+    }
+    const contents = parseTranscript(data.toString('utf8'));
+    contents.cleanLength += start;
+    if (contents.lines.length > maxMessages) contents.lines = contents.lines.slice(-maxMessages);
+    if (start > 0) {
+      contents.header = undefined;
+      const head = Buffer.alloc(4096);
+      const { bytesRead } = await fh.read(head, 0, head.length, 0);
+      contents.header = parseHeader(head.subarray(0, bytesRead).toString('utf8').split('\n')[0] ?? '');
+    }
+    return contents;
+  } finally {
+    await fh.close();
+  }
+}
+
+/** The first `maxMessages` messages of a transcript, from the first 64 KiB of its file. */
+export async function readTranscriptHead(path: string, maxMessages: number): Promise<TranscriptContents> {
+  let fh;
+  try {
+    fh = await open(path, 'r');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return parseTranscript('');
+    throw err;
+  }
+  try {
+    const head = Buffer.alloc(TAIL_CHUNK_BYTES);
+    const { bytesRead } = await fh.read(head, 0, head.length, 0);
+    const text = head.subarray(0, bytesRead).toString('utf8');
+    const contents = parseTranscript(text.slice(0, text.lastIndexOf('\n') + 1)); // whole lines only
+    contents.lines = contents.lines.slice(0, maxMessages);
+    return contents;
+  } finally {
+    await fh.close();
+  }
+}
+
+function parseHeader(line: string): TranscriptHeader | undefined {
+  try {
+    const value = JSON.parse(line) as Record<string, unknown>;
+    return value.type === 'session' && typeof value.id === 'string' && typeof value.key === 'string' ? (value as unknown as TranscriptHeader) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export async function readTranscript(path: string): Promise<TranscriptContents> {
   let text: string;
   try {
@@ -147,9 +229,7 @@ export function readHeaderSync(path: string): TranscriptHeader | undefined {
   try {
     const buf = Buffer.alloc(4096);
     const n = readSync(fd, buf, 0, buf.length, 0);
-    const first = buf.subarray(0, n).toString('utf8').split('\n')[0] ?? '';
-    const value = JSON.parse(first) as Record<string, unknown>;
-    return value.type === 'session' && typeof value.id === 'string' && typeof value.key === 'string' ? (value as unknown as TranscriptHeader) : undefined;
+    return parseHeader(buf.subarray(0, n).toString('utf8').split('\n')[0] ?? '');
   } catch {
     return undefined;
   } finally {

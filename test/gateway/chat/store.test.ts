@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Logger } from '../../../src/gateway/methods/types';
 import { canonicalizeSessionKey } from '../../../src/gateway/sessions/keys';
-import { SessionStore } from '../../../src/gateway/sessions/store';
-import { parseTranscript, transcriptPath, type TranscriptMessage } from '../../../src/gateway/sessions/transcript';
+import { SessionStore, TRANSCRIPT_TAIL_MESSAGES } from '../../../src/gateway/sessions/store';
+import { parseTranscript, readTranscript, readTranscriptHead, readTranscriptTail, transcriptPath, type TranscriptMessage } from '../../../src/gateway/sessions/transcript';
 
 let dir: string;
 let warnings: string[];
@@ -172,5 +172,66 @@ describe('SessionStore transcript cache', () => {
       const file = transcriptPath(store.dir, store.get(`agent:main:s${i}`)!.sessionId);
       expect(parseTranscript(readFileSync(file, 'utf8')).lines).toHaveLength(5);
     }
+  });
+});
+
+describe('long transcripts', () => {
+  const KEY = 'agent:main:long';
+
+  /** A session whose transcript holds `count` messages (some with multi-byte text), written as the store writes them. */
+  async function longSession(count: number): Promise<string> {
+    const seed = new SessionStore(dir, log);
+    await seed.append(KEY, user('seed'));
+    await seed.flush();
+    const sessionId = seed.get(KEY)!.sessionId;
+    const lines = [JSON.stringify({ type: 'session', version: 1, id: sessionId, key: KEY, timestamp: new Date(0).toISOString() })];
+    for (let i = 0; i < count; i++) {
+      const message = { ...user(`message ${i} ${'ü€'.repeat(i % 7)}${i === 0 ? ' the first question' : ''}`), role: i % 2 === 0 ? 'user' : 'assistant' };
+      lines.push(JSON.stringify({ type: 'message', id: `m${i}`, runId: `r${i}`, timestamp: new Date(i).toISOString(), message }));
+    }
+    const path = transcriptPath(seed.dir, sessionId);
+    writeFileSync(path, `${lines.join('\n')}\n`);
+    return path;
+  }
+
+  it('reads only the tail of a long transcript, exactly as the whole file would give it', async () => {
+    const path = await longSession(4000);
+    const whole = await readTranscript(path);
+    for (const max of [1, 200, 1000]) {
+      const tail = await readTranscriptTail(path, max);
+      expect(tail.lines).toEqual(whole.lines.slice(-max));
+      expect(tail.header?.key).toBe(KEY);
+      expect(tail.cleanLength).toBe(whole.cleanLength);
+      expect(tail.tornBytes).toBe(0);
+    }
+    expect((await readTranscriptTail(path, 10_000)).lines).toEqual(whole.lines);
+    expect((await readTranscriptHead(path, 3)).lines.map((l) => l.id)).toEqual(['m0', 'm1', 'm2']);
+  });
+
+  it('finds a torn last line of a long transcript and cuts it before the next append', async () => {
+    const path = await longSession(3000);
+    appendFileSync(path, '{"type":"message","id":"torn","mess');
+    const tail = await readTranscriptTail(path, 1000);
+    expect(tail.tornBytes).toBe(Buffer.byteLength('{"type":"message","id":"torn","mess'));
+    expect(tail.cleanLength).toBe(readFileSync(path).length - tail.tornBytes);
+    const store = new SessionStore(dir, log);
+    await store.append(KEY, user('after the tear'));
+    await store.flush();
+    const whole = await readTranscript(path);
+    expect(whole.tornBytes).toBe(0);
+    expect(whole.lines).toHaveLength(3001);
+    expect(whole.lines.at(-1)?.message.content[0]?.text).toBe('after the tear');
+    expect(warnings.some((w) => /torn last line/.test(w))).toBe(true);
+  });
+
+  it('keeps the last 1,000 messages of a session; its title still comes from its first question', async () => {
+    await longSession(2500);
+    const store = new SessionStore(dir, log);
+    for (let i = 0; i < 300; i++) await store.append(KEY, user(`new ${i}`));
+    const lines = await store.lines(KEY);
+    expect(lines).toHaveLength(TRANSCRIPT_TAIL_MESSAGES);
+    expect(lines.at(-1)?.message.content[0]?.text).toBe('new 299');
+    expect((await store.firstLines(KEY, 1))[0]?.message.content[0]?.text).toContain('the first question');
+    expect(await store.allLines(KEY)).toHaveLength(2800);
   });
 });
