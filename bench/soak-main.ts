@@ -11,6 +11,18 @@
 // CLAWDBOT_TEST_TIMERS (20 s each, swept every 5 s; transcript cache 40 lines, which five sessions
 // exceed within seconds) and warms up for at least 45 s, over twice the longest window, so every cache
 // is at steady state before the baseline. What is measured and the 10 % rule are unchanged.
+//
+// Memory also follows how much history the sessions hold: each keeps its last 1,000 messages in
+// memory (src/gateway/sessions/store.ts). A 30-min soak at a chat a second brings five sessions to only
+// about 700 messages each, so its baseline would still be filling up. The warm-up therefore starts
+// with a burst of BURST_CHATS chats (five sessions × 1,000 messages, two per chat) as fast as the
+// gateway answers them, and the measured window sees sessions as a long-running gateway holds them.
+//
+// Resident memory is sampled every RSS_SAMPLE_MS under traffic, and start and end are the medians of
+// the samples in the first and the last fifth of the measured window. One reading at a quiet moment
+// is not a measure: after a full GC, how much V8 and malloc hand back to the system varies from one
+// moment to the next (two quiet readings of the same steady gateway differed by 25 %). The heap in
+// use after a full GC, the open files and the handles are taken at the two quiet moments as before.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,8 +38,12 @@ import { BENCH_LIB } from './lib/context';
 import { gatewayDirs, startBenchGateway } from './lib/gateway-process';
 import { RawGatewayClient } from './lib/gw-raw';
 import { openFds, rssMiB, sleep, start, type Child } from './lib/proc';
+import { median } from './lib/stats';
 
 const TOKEN = 'soak-token-0123456789abcdef';
+const RSS_SAMPLE_MS = 5_000;
+const SESSIONS = 5;
+const BURST_CHATS = (SESSIONS * 1_000) / 2;
 const LIMIT = 1.1;
 /** Short retention (see the header): every cache reaches steady state within WARMUP_MIN_MS. */
 const SOAK_TIMERS = 'idempotencyTtlMs=20000,runResultTtlMs=20000,presenceTtlMs=20000,chatSweepMs=5000,transcriptCacheLines=40';
@@ -98,10 +114,13 @@ export async function main(args: string[]): Promise<number> {
     persistent = await webchatClient(gw.url, TOKEN);
     const chat = persistent;
     let n = 0;
+    const burstStarted = Date.now();
+    for (; n < BURST_CHATS; n++) await chatOnce(chat, `soak-${n % SESSIONS}`, `soak message ${n + 1}`);
+    console.log(`soak: warm-up burst of ${BURST_CHATS} chats in ${((Date.now() - burstStarted) / 1000).toFixed(0)} s`);
     const traffic = Promise.all([
       // A chat a second on the long-lived WebChat connection, over a few sessions.
       loop(1000, async () => {
-        await chatOnce(chat, `soak-${n % 5}`, `soak message ${++n}`);
+        await chatOnce(chat, `soak-${n % SESSIONS}`, `soak message ${++n}`);
         counts.chats++;
       }),
       // health every 50 ms on a second long-lived connection.
@@ -132,19 +151,30 @@ export async function main(args: string[]): Promise<number> {
     console.log(`soak: ${minutes} min against ${gw.url} (PID ${gw.proc.pid}); warm-up ${(warmupMs / 1000).toFixed(0)} s`);
     await sleep(warmupMs);
     const first = await quiet();
-    const deadline = Date.now() + durationMs - warmupMs;
+    const measuredMs = durationMs - warmupMs;
+    const deadline = Date.now() + measuredMs;
+    const rss: { at: number; gateway: number; client: number }[] = [];
+    let lastPrint = Date.now();
     while (Date.now() < deadline) {
-      await sleep(Math.min(60_000, Math.max(0, deadline - Date.now())));
-      console.log(`  ${JSON.stringify(counts)} gateway RSS ${rssMiB(gw.proc.pid).toFixed(1)} MiB, client RSS ${rssMiB(process.pid).toFixed(1)} MiB`);
+      await sleep(Math.min(RSS_SAMPLE_MS, Math.max(0, deadline - Date.now())));
+      rss.push({ at: Date.now(), gateway: rssMiB(gw.proc.pid), client: rssMiB(process.pid) });
+      if (Date.now() - lastPrint >= 60_000) {
+        lastPrint = Date.now();
+        console.log(`  ${JSON.stringify(counts)} gateway RSS ${rssMiB(gw.proc.pid).toFixed(1)} MiB, client RSS ${rssMiB(process.pid).toFixed(1)} MiB`);
+      }
     }
     const last = await quiet();
+    const fifth = measuredMs / 5;
+    const early = rss.filter((s) => s.at <= deadline - measuredMs + fifth);
+    const late = rss.filter((s) => s.at >= deadline - fifth);
+    const rssAt = (samples: typeof rss, who: 'gateway' | 'client'): number => median(samples.map((s) => s[who]));
     running = false;
     await traffic;
     const rows: [string, number, number, string][] = [
-      ['gateway RSS', first.gatewayRss, last.gatewayRss, 'MiB'],
+      ['gateway RSS (median)', rssAt(early, 'gateway'), rssAt(late, 'gateway'), 'MiB'],
       ['gateway heap used', first.gatewayHeapMiB, last.gatewayHeapMiB, 'MiB'],
       ['gateway open fds', first.gatewayFds, last.gatewayFds, ''],
-      ['client RSS', first.clientRss, last.clientRss, 'MiB'],
+      ['client RSS (median)', rssAt(early, 'client'), rssAt(late, 'client'), 'MiB'],
       ['client heap used', first.clientHeapMiB, last.clientHeapMiB, 'MiB'],
       ['client open fds', first.clientFds, last.clientFds, ''],
       ['client active handles', first.clientHandles, last.clientHandles, ''],
@@ -157,6 +187,7 @@ export async function main(args: string[]): Promise<number> {
       failed ||= bad;
       console.log(`${name.padEnd(22)} start ${a.toFixed(1)} ${unit} → end ${b.toFixed(1)} ${unit} (${((growth - 1) * 100).toFixed(1)} %) ${bad ? 'FAIL (> 10 %)' : 'ok'}`);
     }
+    console.log(`RSS at the quiet moments (for reference, not judged): gateway ${first.gatewayRss.toFixed(1)} → ${last.gatewayRss.toFixed(1)} MiB, client ${first.clientRss.toFixed(1)} → ${last.clientRss.toFixed(1)} MiB`);
     if (counts.errors > 0) console.log(`${counts.errors} operations failed`);
     return failed || counts.errors > 0 ? 1 : 0;
   } finally {
