@@ -4,7 +4,7 @@
 // next append so it can never glue itself to a new line.
 
 import { closeSync, openSync, readSync } from 'node:fs';
-import { open, readFile, truncate } from 'node:fs/promises';
+import { open, readFile, truncate, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export interface TextPart {
@@ -108,6 +108,22 @@ function isMessage(v: unknown): v is TranscriptMessage {
   return (m.role === 'user' || m.role === 'assistant') && Array.isArray(m.content);
 }
 
+/** Runs `read` on the open transcript; a missing file reads as an empty transcript. */
+async function withTranscriptFile(path: string, read: (fh: FileHandle) => Promise<TranscriptContents>): Promise<TranscriptContents> {
+  let fh: FileHandle;
+  try {
+    fh = await open(path, 'r');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return parseTranscript('');
+    throw err;
+  }
+  try {
+    return await read(fh);
+  } finally {
+    await fh.close();
+  }
+}
+
 /** Bytes read per step when reading a transcript from its end. */
 const TAIL_CHUNK_BYTES = 64 * 1024;
 
@@ -116,15 +132,8 @@ const TAIL_CHUNK_BYTES = 64 * 1024;
  * a session does not grow with its age. Torn-tail detection and cleanLength are as for the whole file;
  * `skipped` counts only the part read; the header comes from the file's first line.
  */
-export async function readTranscriptTail(path: string, maxMessages: number): Promise<TranscriptContents> {
-  let fh;
-  try {
-    fh = await open(path, 'r');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return parseTranscript('');
-    throw err;
-  }
-  try {
+export function readTranscriptTail(path: string, maxMessages: number): Promise<TranscriptContents> {
+  return withTranscriptFile(path, async (fh) => {
     const size = (await fh.stat()).size;
     const chunks: Buffer[] = [];
     let start = size;
@@ -149,36 +158,25 @@ export async function readTranscriptTail(path: string, maxMessages: number): Pro
     contents.cleanLength += start;
     if (contents.lines.length > maxMessages) contents.lines = contents.lines.slice(-maxMessages);
     if (start > 0) {
-      contents.header = undefined;
+      // The header is the file's first line, which the tail did not reach.
       const head = Buffer.alloc(4096);
       const { bytesRead } = await fh.read(head, 0, head.length, 0);
       contents.header = parseHeader(head.subarray(0, bytesRead).toString('utf8').split('\n')[0] ?? '');
     }
     return contents;
-  } finally {
-    await fh.close();
-  }
+  });
 }
 
 /** The first `maxMessages` messages of a transcript, from the first 64 KiB of its file. */
-export async function readTranscriptHead(path: string, maxMessages: number): Promise<TranscriptContents> {
-  let fh;
-  try {
-    fh = await open(path, 'r');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return parseTranscript('');
-    throw err;
-  }
-  try {
+export function readTranscriptHead(path: string, maxMessages: number): Promise<TranscriptContents> {
+  return withTranscriptFile(path, async (fh) => {
     const head = Buffer.alloc(TAIL_CHUNK_BYTES);
     const { bytesRead } = await fh.read(head, 0, head.length, 0);
     const text = head.subarray(0, bytesRead).toString('utf8');
     const contents = parseTranscript(text.slice(0, text.lastIndexOf('\n') + 1)); // whole lines only
     contents.lines = contents.lines.slice(0, maxMessages);
     return contents;
-  } finally {
-    await fh.close();
-  }
+  });
 }
 
 function parseHeader(line: string): TranscriptHeader | undefined {
