@@ -40,7 +40,7 @@ describe('config watcher', () => {
 
     watcher.check();
     expect(changes).toEqual([]);
-    writeAtomically(path, { gateway: { mode: 'local', port: 18789 } });
+    writeAtomically(path, { gateway: { mode: 'local', port: 28789 } });
     watcher.check();
     expect(changes).toEqual([{ mode: 'local' }]);
 

@@ -19,7 +19,7 @@ export function desktopState(overrides: Partial<DesktopState> = {}): DesktopStat
     mode: 'local',
     phase: 'ready',
     statusText: 'Connected to the local gateway',
-    endpointUrl: 'ws://127.0.0.1:18789',
+    endpointUrl: 'ws://127.0.0.1:28789',
     health: {
       ok: true,
       checkedAt: 1_700_000_000_000,
@@ -32,7 +32,7 @@ export function desktopState(overrides: Partial<DesktopState> = {}): DesktopStat
     },
     lastError: null,
     transitions: [],
-    local: { pid: 4242, adopted: false, restarts: 0, port: 18789 },
+    local: { pid: 4242, adopted: false, restarts: 0, port: 28789 },
     remote: null,
     hostKeyPrompt: null,
     gatewayConnected: true,

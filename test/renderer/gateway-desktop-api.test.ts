@@ -12,7 +12,7 @@ type Handler = (params: unknown) => unknown;
 
 /** Scripted GatewayClient: requests answered by handlers, events pushed by the test. */
 class ScriptedClient {
-  readonly url = 'ws://127.0.0.1:18789/';
+  readonly url = 'ws://127.0.0.1:28789/';
   state: ConnectionState = 'idle';
   readonly requests: Array<{ method: string; params: unknown }> = [];
   handlers: Record<string, Handler> = {
