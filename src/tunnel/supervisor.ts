@@ -361,35 +361,14 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
   // ---- local connections --------------------------------------------------------------------
 
   private accept(socket: net.Socket, dest: { host: string; port: number }, extra?: ExtraListener): void {
-    const s = this.current.state;
-    if (s === 'failed' || s === 'stopped') return refuse(socket);
-    if (!this.session) {
-      const leave = this.waitingRoom.admit({
-        forward: () => {
-          socket.off('close', leave);
-          if (!socket.destroyed) this.accept(socket, dest, extra);
-        },
-        refuse: () => refuse(socket),
-      });
-      socket.once('close', leave);
-      return;
-    }
-    const session = this.session;
-    session.forwardOut(dest.host, dest.port).then(
+    // A socket that closes while it waits gives up its place (a leave after it was forwarded is a no-op).
+    this.openChannel(dest, extra, (leave) => void socket.once('close', leave)).then(
       (channel) => {
         if (socket.destroyed) return channel.destroy();
         trace('local connection forwarded');
         bridge(socket, channel);
-        if (extra) this.setForward(extra, { state: 'listening' });
-        else if (this.current.state === 'gateway-down') this.scheduleGatewayProbe(0); // the port answers again: confirm (and run the health probe)
       },
-      (err: unknown) => {
-        const error = toClawdbotError(err);
-        if (!session.isOpen && this.started) return this.accept(socket, dest, extra); // wait for the next session
-        refuse(socket);
-        if (extra) this.setForward(extra, { state: 'listening', error: error.message });
-        else if (error.errorClass === 'RemoteGatewayDown' && this.current.state === 'ready') this.onGatewayDown(error);
-      },
+      () => refuse(socket),
     );
   }
 
@@ -399,29 +378,41 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
    * kernel each way. Like a local connection, it waits for a session that is coming back.
    */
   openStream(): Promise<ClientChannel> {
-    return new Promise((resolve, reject) => this.openStreamInto(resolve, reject));
+    return this.openChannel({ host: this.remoteHost, port: this.options.remotePort });
   }
 
-  private openStreamInto(resolve: (channel: ClientChannel) => void, reject: (err: ClawdbotError) => void): void {
-    const s = this.current;
-    if (s.state === 'failed' || s.state === 'stopped') return reject(this.notForwarding());
-    if (!this.session) {
-      this.waitingRoom.admit({ forward: () => this.openStreamInto(resolve, reject), refuse: () => reject(this.notForwarding()) });
-      return;
-    }
-    const session = this.session;
-    session.forwardOut(this.remoteHost, this.options.remotePort).then(
-      (channel) => {
-        if (this.current.state === 'gateway-down') this.scheduleGatewayProbe(0); // the port answers again: confirm
-        resolve(channel);
-      },
-      (err: unknown) => {
-        const error = toClawdbotError(err);
-        if (!session.isOpen && this.started) return this.openStreamInto(resolve, reject); // wait for the next session
-        if (error.errorClass === 'RemoteGatewayDown' && this.current.state === 'ready') this.onGatewayDown(error);
-        reject(error);
-      },
-    );
+  /**
+   * A channel to `dest` over the session; while there is none, waits in the waiting room (`onWait`
+   * gets the function that gives up the place, for a caller that goes away first). A session that
+   * closes under the attempt is waited for again. The forward's state follows what happened.
+   */
+  private openChannel(dest: { host: string; port: number }, extra?: ExtraListener, onWait?: (leave: () => void) => void): Promise<ClientChannel> {
+    return new Promise((resolve, reject) => {
+      const attempt = (): void => {
+        const s = this.current.state;
+        if (!this.started || s === 'failed' || s === 'stopped') return reject(this.notForwarding());
+        const session = this.session;
+        if (!session) {
+          const leave = this.waitingRoom.admit({ forward: attempt, refuse: () => reject(this.notForwarding()) });
+          return onWait?.(leave);
+        }
+        session.forwardOut(dest.host, dest.port).then(
+          (channel) => {
+            if (extra) this.setForward(extra, { state: 'listening' });
+            else if (this.current.state === 'gateway-down') this.scheduleGatewayProbe(0); // the port answers again: confirm (and run the health probe)
+            resolve(channel);
+          },
+          (err: unknown) => {
+            const error = toClawdbotError(err);
+            if (!session.isOpen && this.started) return attempt(); // wait for the next session
+            if (extra) this.setForward(extra, { state: 'listening', error: error.message });
+            else if (error.errorClass === 'RemoteGatewayDown' && this.current.state === 'ready') this.onGatewayDown(error);
+            reject(error);
+          },
+        );
+      };
+      attempt();
+    });
   }
 
   /** Why a connection is turned away: the tunnel's own failure, or that it is not running. */
