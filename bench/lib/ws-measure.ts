@@ -1,19 +1,12 @@
 // WebSocket measurements against an echo server: round trips, echo throughput, time to first echo.
 
 import type { Duplex } from 'node:stream';
-import WebSocket, { type ClientOptions } from 'ws';
+import WebSocket from 'ws';
+import { connectionOver } from '../../src/client/node';
 import { percentile } from './stats';
 
 /** A WebSocket URL, or one reached over streams a tunnel opens in this process (as the desktop does). */
 export type Endpoint = string | { url: string; openStream: () => Promise<Duplex> };
-
-function overStreams(openStream: () => Promise<Duplex>): ClientOptions['createConnection'] {
-  const create = (_options: unknown, done: (err: Error | null, stream?: Duplex) => void): undefined => {
-    openStream().then((s) => done(null, s), (err: Error) => done(err));
-    return undefined;
-  };
-  return create as unknown as ClientOptions['createConnection'];
-}
 
 export function openWs(endpoint: Endpoint, timeoutMs = 5000): Promise<WebSocket> {
   const url = typeof endpoint === 'string' ? endpoint : endpoint.url;
@@ -21,7 +14,7 @@ export function openWs(endpoint: Endpoint, timeoutMs = 5000): Promise<WebSocket>
     const ws = new WebSocket(url, {
       perMessageDeflate: false,
       maxPayload: 64 * 1024 * 1024,
-      ...(typeof endpoint === 'string' ? {} : { createConnection: overStreams(endpoint.openStream) }),
+      ...(typeof endpoint === 'string' ? {} : { createConnection: connectionOver(endpoint.openStream) }),
     });
     const timer = setTimeout(() => {
       ws.terminate();

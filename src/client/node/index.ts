@@ -19,6 +19,6 @@ export function createNodeGatewayClient(options: NodeGatewayClientOptions): Gate
   return new GatewayClient({ createWebSocket: nodeWebSocketFactory, platform: process.platform, ...identity, ...rest });
 }
 
-export { nodeWebSocketFactory, streamWebSocketFactory } from './ws-transport';
+export { connectionOver, nodeWebSocketFactory, streamWebSocketFactory } from './ws-transport';
 export { loadOrCreateDeviceIdentity } from './device-identity';
 export { DeviceTokenFile } from './device-token-file';

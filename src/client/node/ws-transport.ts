@@ -17,17 +17,20 @@ export const nodeWebSocketFactory: WebSocketFactory = (url, handlers, options) =
  * GatewayClient's connect timeout covers the handshake.
  */
 export function streamWebSocketFactory(openStream: () => Promise<Duplex>): WebSocketFactory {
-  return (url: string, handlers: TransportHandlers, options: TransportOptions): Transport => {
-    const createConnection = (_options: unknown, done: (err: Error | null, stream?: Duplex) => void): undefined => {
-      openStream().then(
-        (stream) => done(null, stream),
-        (err: unknown) => done(err instanceof Error ? err : new Error(String(err))),
-      );
-      return undefined;
-    };
-    const ws = new WebSocket(url, { maxPayload: options.maxPayloadBytes, perMessageDeflate: false, createConnection: createConnection as unknown as ClientOptions['createConnection'] });
-    return wire(ws, handlers);
+  return (url: string, handlers: TransportHandlers, options: TransportOptions): Transport =>
+    wire(new WebSocket(url, { maxPayload: options.maxPayloadBytes, perMessageDeflate: false, createConnection: connectionOver(openStream) }), handlers);
+}
+
+/** ws's `createConnection` that hands the WebSocket a stream from `openStream` (http accepts it async). */
+export function connectionOver(openStream: () => Promise<Duplex>): ClientOptions['createConnection'] {
+  const createConnection = (_options: unknown, done: (err: Error | null, stream?: Duplex) => void): undefined => {
+    openStream().then(
+      (stream) => done(null, stream),
+      (err: unknown) => done(err instanceof Error ? err : new Error(String(err))),
+    );
+    return undefined;
   };
+  return createConnection as unknown as ClientOptions['createConnection'];
 }
 
 function wire(ws: WebSocket, handlers: TransportHandlers): Transport {
